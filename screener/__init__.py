@@ -1,0 +1,1 @@
+"""screener: finds what must never leave a former employer in expert-written training data."""

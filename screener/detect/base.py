@@ -1,0 +1,53 @@
+"""The detector protocol and the shared NLP result every detector may read.
+
+A detector never decides an action, never rewrites text and never formats output: it returns Findings
+whose spans point into the ORIGINAL text (use ``NormalizedText.to_original``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from screener.model import Finding
+from screener.text.normalize import NormalizedText
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True, slots=True)
+class DocChunk:
+    """spaCy's analysis of ``text.text[offset : offset + len(doc.text)]``.
+
+    ``core_start``/``core_end`` (folded offsets) partition the text between chunks: a detector keeps what
+    starts inside the core of the chunk it came from, so nothing is lost or counted twice at chunk edges.
+    """
+
+    offset: int
+    core_start: int
+    core_end: int
+    doc: Doc
+
+
+@dataclass(frozen=True, slots=True)
+class NlpResult:
+    chunks: tuple[DocChunk, ...]
+    model: str
+
+    def entities(self) -> Iterator[tuple[str, int, int]]:
+        """``(label, start, end)`` of every spaCy entity, in folded offsets, each once."""
+        for chunk in self.chunks:
+            for ent in chunk.doc.ents:
+                start = chunk.offset + ent.start_char
+                if chunk.core_start <= start < chunk.core_end:
+                    yield ent.label_, start, chunk.offset + ent.end_char
+
+
+@runtime_checkable
+class Detector(Protocol):
+    name: str
+    requires_nlp: bool
+
+    def detect(self, text: NormalizedText, nlp: NlpResult | None) -> Iterable[Finding]: ...

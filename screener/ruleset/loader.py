@@ -1,0 +1,148 @@
+"""Load YAML data files with line numbers, validate them, and report every problem at once.
+
+``load_yaml`` returns the plain data plus a map from each key path to its line, so that a pydantic error at
+``rules -> 3 -> patterns -> 0 -> regex`` is reported as ``rules/pii.yaml:41: rules[3].patterns[0].regex: ...``.
+Nothing is applied unless every file is valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from screener.errors import RuleError
+from screener.ruleset.regex import compile_pattern
+from screener.ruleset.schema import PresidioRule, RegexRule, RulePack
+
+M = TypeVar("M", bound=BaseModel)
+PathKey = tuple[str | int, ...]
+
+
+def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node))
+            out[key] = _walk(value_node, (*path, key), lines)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(v, (*path, i), lines) for i, v in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def load_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
+    """Parse one YAML file safely. Raises RuleError naming file and line on a syntax error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError([f"{path}: cannot read: {exc.__class__.__name__}"]) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError([f"{path}:{line}: YAML syntax: {problem}"]) from exc
+    if node is None:
+        raise RuleError([f"{path}:1: file is empty"])
+    lines: dict[PathKey, int] = {}
+    return _walk(node, (), lines), lines
+
+
+def _loc_text(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_of(loc: Sequence[str | int], lines: dict[PathKey, int]) -> int:
+    key: PathKey = tuple(loc)
+    while key and key not in lines:
+        key = key[:-1]
+    return lines.get(key, 1)
+
+
+def validate(model: type[M], data: Any, lines: dict[PathKey, int], path: Path) -> tuple[M | None, list[str]]:
+    """Validate ``data`` against ``model``; return the model or every problem as ``file:line: where: what``."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            # Drop the discriminator tag pydantic inserts into the path of a tagged union member.
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in ("presidio", "regex"))]
+            problems.append(f"{path}:{_line_of(loc, lines)}: {_loc_text(loc)}: {err['msg']}")
+        return None, problems
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Every rule pack of a rules directory, validated and with every regex compiled."""
+
+    packs: tuple[RulePack, ...]
+    files: tuple[Path, ...]
+    digest: str  # sha256 over the rule files' bytes, stamped on results and audit records
+
+    @property
+    def rules(self) -> tuple[PresidioRule | RegexRule, ...]:
+        return tuple(r for p in self.packs for r in p.rules)
+
+    def get(self, rule_id: str) -> PresidioRule | RegexRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def check_pack(pack: RulePack, path: Path, lines: dict[PathKey, int]) -> list[str]:
+    """Semantic checks beyond the schema: patterns compile and cannot match the empty string."""
+    problems = []
+    for i, rule in enumerate(pack.rules):
+        if not isinstance(rule, RegexRule):
+            continue
+        for j, spec in enumerate(rule.patterns):
+            where = ("rules", i, "patterns", j, "regex")
+            try:
+                compiled = compile_pattern(spec.regex, spec.ignore_case)
+            except Exception as exc:
+                problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: regex does not compile: {exc}")
+                continue
+            if compiled.matches_empty():
+                problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: regex matches the empty string")
+    return problems
+
+
+def load_rules(files: Iterable[Path]) -> RuleSet:
+    """Load rule packs; raise RuleError listing every problem of every file (duplicate ids included)."""
+    packs: list[RulePack] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    digest = hashlib.sha256()
+    paths = sorted(Path(f) for f in files)
+    for path in paths:
+        try:
+            data, lines = load_yaml(path)
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        except RuleError as exc:
+            problems.extend(exc.problems)
+            continue
+        pack, errs = validate(RulePack, data, lines, path)
+        problems.extend(errs)
+        if pack is None:
+            continue
+        problems.extend(check_pack(pack, path, lines))
+        for i, rule in enumerate(pack.rules):
+            where = f"{path}:{_line_of(('rules', i, 'id'), lines)}"
+            if rule.id in seen:
+                problems.append(f"{where}: duplicate rule id {rule.id} (first defined at {seen[rule.id]})")
+            else:
+                seen[rule.id] = where
+        packs.append(pack)
+    if problems:
+        raise RuleError(problems)
+    return RuleSet(packs=tuple(packs), files=tuple(paths), digest=digest.hexdigest())

@@ -1,0 +1,102 @@
+"""The schema of rule files (``schema: screener-rules/1``), validated with pydantic, unknown keys refused.
+
+A rule pack holds rules of one category. Each rule has a stable code whose prefix names its category
+(PII1xx, EMP2xx, MRK3xx, SEC4xx, FRG5xx), documentation for people (what, why, example, remedy), and one
+way of matching:
+
+- ``presidio``: an entity produced by a Presidio recognizer or by the spaCy NER model through Presidio;
+- ``regex``: one or more bounded regular expressions, optionally with context words that raise the score.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from screener.model import CATEGORY_PREFIX, Category
+
+RULES_SCHEMA = "screener-rules/1"
+_CODE = re.compile(r"^(PII|EMP|MRK|SEC|FRG)[0-9]{3}$")
+_ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+Operator = Literal["replace", "redact", "mask", "hash", "keep"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleDocs(_Strict):
+    what: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+    remedy: str = Field(min_length=1)
+
+
+class PatternSpec(_Strict):
+    name: str = Field(min_length=1)
+    regex: str = Field(min_length=1)
+    score: float = Field(ge=0.0, le=1.0)
+    ignore_case: bool = False
+
+
+class _RuleBase(_Strict):
+    id: str
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    entity: str
+    enabled: bool = True
+    min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    operator: Operator | None = None
+    docs: RuleDocs
+
+    @field_validator("id")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not _CODE.match(v):
+            raise ValueError("rule id must look like PII101, EMP210, MRK301, SEC401 or FRG501")
+        return v
+
+    @field_validator("entity")
+    @classmethod
+    def _entity(cls, v: str) -> str:
+        if not _ENTITY.match(v):
+            raise ValueError("entity must be UPPER_SNAKE_CASE, e.g. PERSON or EMAIL_ADDRESS")
+        return v
+
+
+class PresidioRule(_RuleBase):
+    kind: Literal["presidio"]
+    recognizer: str = Field(min_length=1)
+    presidio_entity: str | None = None  # when it differs from ``entity``
+    context: tuple[str, ...] = ()
+
+
+class RegexRule(_RuleBase):
+    kind: Literal["regex"]
+    patterns: tuple[PatternSpec, ...] = Field(min_length=1)
+    context: tuple[str, ...] = ()
+    context_boost: float = Field(default=0.2, ge=0.0, le=1.0)
+    context_window: int = Field(default=60, ge=0, le=1000)  # characters either side
+
+
+Rule = Annotated[PresidioRule | RegexRule, Field(discriminator="kind")]
+
+
+class RulePack(_Strict):
+    schema_: Literal["screener-rules/1"] = Field(alias="schema")
+    pack: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    category: Category
+    description: str = ""
+    rules: tuple[Rule, ...] = ()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _prefixes(self) -> RulePack:
+        prefix = CATEGORY_PREFIX[self.category]
+        bad = [r.id for r in self.rules if not r.id.startswith(prefix)]
+        if bad:
+            raise ValueError(f"rules of category {self.category.value} need ids starting {prefix}: {bad}")
+        return self

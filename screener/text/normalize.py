@@ -1,0 +1,144 @@
+"""The folded view every detector reads, with an exact map back to the original text.
+
+Folding: NFKC per character cluster, format characters (zero-width, soft hyphen, bidi controls, variation
+selectors) and other control characters removed, Cyrillic and Greek look-alike letters folded to Latin,
+hyphenated line breaks joined ("confi-\\ndential" -> "confidential"), and whitespace runs collapsed to one
+space (or one newline when the run holds a line break, so sentence and paragraph cues survive). Case is kept.
+
+Each folded character ``i`` comes from the original range ``[starts[i], ends[i])``; ranges never decrease, so
+a folded span ``[s, e)`` maps to the original span ``[starts[s], ends[e - 1])``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+
+from screener.model import Span
+
+# Cyrillic and Greek letters that render like Latin ones (a subset of Unicode's confusables.txt that matters
+# for names), plus a few Latin variants NFKC leaves alone.
+_CONFUSABLE_PAIRS = (
+    "аa еe оo рp сc уy хx іi јj ѕs ԁd һh ӏl ԛq ԝw ѵv ɡg "
+    "АA ВB ЕE КK МM НH ОO РP СC ТT ХX ІI ЈJ ЅS УY ԌG ԚQ ԜW "
+    "ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX οo ιi κk νv ρp υu χx ϲc ϳj "
+    "ıi ȷj ℓl"
+)
+CONFUSABLES: dict[str, str] = {pair[0]: pair[1] for pair in _CONFUSABLE_PAIRS.split()}
+
+# Alternatives, tried left to right at each position:
+#   1. a hyphen (or soft hyphen) at a line end between letters: joined
+#   2. a whitespace run that is not a single plain space: collapsed
+#   3. a run of non-ASCII or ASCII control characters: folded one cluster at a time
+_SPECIAL = re.compile(
+    r"(?P<hyph>(?<=[^\W\d_])[-\u00ad\u2010][ \t]*(?:\r\n|\n|\r)[ \t]*(?=[a-z]))"
+    r"|(?P<ws>\s*[^\S ]\s*|  +)"
+    r"|(?P<other>[^\x09-\x0d\x20-\x7e]+)"
+)
+_CLUSTER = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    original: str
+    text: str
+    starts: array  # type: ignore[type-arg]
+    ends: array  # type: ignore[type-arg]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def to_original(self, start: int, end: int) -> Span:
+        """Map the folded half-open range ``[start, end)`` to the original text."""
+        n = len(self.text)
+        if not 0 <= start <= end <= n:
+            raise ValueError(f"folded range [{start}, {end}) outside 0..{n}")
+        if start == end:
+            pos = self.starts[start] if start < n else len(self.original)
+            return Span(pos, pos)
+        return Span(self.starts[start], self.ends[end - 1])
+
+    def to_folded(self, span: Span) -> tuple[int, int]:
+        """The smallest folded range whose original span covers ``span`` (for redaction checks)."""
+        import bisect
+
+        s = bisect.bisect_right(self.ends, span.start)
+        e = bisect.bisect_left(self.starts, span.end)
+        return s, max(s, e)
+
+
+class _Builder:
+    __slots__ = ("chars", "ends", "starts")
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.starts = array("q")
+        self.ends = array("q")
+
+    def copy(self, text: str, start: int, end: int) -> None:
+        if start >= end:
+            return
+        if text[start] == " " and self.chars and self.chars[-1][-1:] in (" ", "\n"):
+            self.ends[-1] = start + 1
+            start += 1
+            if start >= end:
+                return
+        self.chars.append(text[start:end])
+        self.starts.extend(range(start, end))
+        self.ends.extend(range(start + 1, end + 1))
+
+    def emit(self, folded: str, start: int, end: int) -> None:
+        if not folded:
+            return
+        self.chars.append(folded)
+        for _ in folded:
+            self.starts.append(start)
+            self.ends.append(end)
+
+    def space(self, char: str, start: int, end: int) -> None:
+        last = self.chars[-1][-1:] if self.chars else ""
+        if last in (" ", "\n"):
+            if char == "\n" and last == " ":
+                self.chars[-1] = self.chars[-1][:-1] + "\n"
+            self.ends[-1] = end
+            return
+        self.emit(char, start, end)
+
+
+def _fold_cluster(cluster: str) -> str:
+    first = cluster[0]
+    category = unicodedata.category(first)
+    if category in ("Cf", "Cc", "Cs", "Co", "Cn") or "\ufe00" <= first <= "\ufe0f":
+        return ""
+    if category.startswith("M"):  # a combining mark whose base was plain ASCII: the accent is dropped
+        return ""
+    folded = unicodedata.normalize("NFKC", cluster)
+    return "".join(CONFUSABLES.get(c, c) for c in folded if unicodedata.category(c) != "Cf")
+
+
+def normalize(original: str) -> NormalizedText:
+    """Fold ``original`` into the matching view and its offset map."""
+    b = _Builder()
+    pos = 0
+    for m in _SPECIAL.finditer(original):
+        b.copy(original, pos, m.start())
+        kind = m.lastgroup
+        if kind == "hyph":
+            pass  # joined: the next letter follows the previous one directly
+        elif kind == "ws":
+            run = m.group()
+            b.space("\n" if ("\n" in run or "\r" in run or "\u2028" in run or "\u2029" in run) else " ",
+                    m.start(), m.end())
+        else:
+            base = m.start()
+            for c in _CLUSTER.finditer(m.group()):
+                folded = _fold_cluster(c.group())
+                if folded.isspace():
+                    b.space(" ", base + c.start(), base + c.end())
+                else:
+                    b.emit(folded, base + c.start(), base + c.end())
+        pos = m.end()
+    b.copy(original, pos, len(original))
+    return NormalizedText(original=original, text="".join(b.chars), starts=b.starts, ends=b.ends)
