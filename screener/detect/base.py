@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from screener.model import Finding
+from screener.model import Finding, Metadata
 from screener.text.normalize import NormalizedText
 
 if TYPE_CHECKING:
@@ -45,9 +45,23 @@ class NlpResult:
                     yield ent.label_, start, chunk.offset + ent.end_char
 
 
+@dataclass(frozen=True, slots=True)
+class ScanInput:
+    """What every detector reads for one submission.
+
+    ``employers`` are the employer profile ids in force for it: those declared in its metadata, plus those the
+    configuration switches on for every submission (or every profile, with ``all_employers``).
+    """
+
+    text: NormalizedText
+    nlp: NlpResult | None
+    metadata: Metadata
+    employers: tuple[str, ...] = ()
+
+
 @runtime_checkable
 class Detector(Protocol):
     name: str
     requires_nlp: bool
 
-    def detect(self, text: NormalizedText, nlp: NlpResult | None) -> Iterable[Finding]: ...
+    def detect(self, item: ScanInput) -> Iterable[Finding]: ...
