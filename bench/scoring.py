@@ -36,11 +36,45 @@ _TRIM = " \t\r\n.,;:!?\"'()[]{}“”‘’«»"
 
 # Words that carry no identifying content; TAB's measures need not see them covered.
 IGNORABLE_WORDS: frozenset[str] = frozenset(
-    "mr mrs ms dr prof and or from until to about after as at before between by during for in "
-    "into of on over since with the a an no nr 's ’s".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "and",
+        "or",
+        "from",
+        "until",
+        "to",
+        "about",
+        "after",
+        "as",
+        "at",
+        "before",
+        "between",
+        "by",
+        "during",
+        "for",
+        "in",
+        "into",
+        "of",
+        "on",
+        "over",
+        "since",
+        "with",
+        "the",
+        "a",
+        "an",
+        "no",
+        "nr",
+        "'s",
+        "’s",
+    ]
 )
 _IGNORABLE_RE = re.compile(
-    r"(?:" + "|".join(r"\b" + re.escape(w) + r"\b" for w in sorted(IGNORABLE_WORDS, key=len, reverse=True))
+    r"(?:"
+    + "|".join(r"\b" + re.escape(w) + r"\b" for w in sorted(IGNORABLE_WORDS, key=len, reverse=True))
     + r"|[\s,.\-;:/&()\[\]–—'\"’‘“”])",
     re.IGNORECASE,
 )
@@ -105,9 +139,9 @@ def drop_ignored(pred: Iterable[LabeledSpan], ignore: Sequence[tuple[int, int]])
     return [p for p in pred if not any(p.start < e and s < p.end for s, e in ignore)]
 
 
-def _match(text: str, gold: Sequence[LabeledSpan], pred: Sequence[LabeledSpan], mode: MatchMode) -> tuple[
-    list[bool], list[bool]
-]:
+def _match(
+    text: str, gold: Sequence[LabeledSpan], pred: Sequence[LabeledSpan], mode: MatchMode
+) -> tuple[list[bool], list[bool]]:
     """For each prediction: does it hit a gold span? For each gold span: is it hit?"""
     pred_ok = [False] * len(pred)
     gold_ok = [False] * len(gold)

@@ -67,9 +67,7 @@ def test_fixture_offsets_are_what_the_cases_assume() -> None:
         "duplicate-exact",
     ],
 )
-def test_span_counts(
-    pred: list[LabeledSpan], mode: str, label: str, expected: tuple[int, int, int, int]
-) -> None:
+def test_span_counts(pred: list[LabeledSpan], mode: str, label: str, expected: tuple[int, int, int, int]) -> None:
     counts = score_document(TEXT, GOLD, pred, mode, labels={"PERSON", "ORGANIZATION", "LOCATION", "DATE_TIME"})  # type: ignore[arg-type]
     got = counts.get(label, Counts())
     assert (got.pred_correct, got.pred_total, got.gold_found, got.gold_total) == expected
@@ -158,7 +156,12 @@ ENTITIES = [SMITH, ACME_NO_MASK, DAY, OSLO]
 
 def test_tab_fixture_offsets() -> None:
     assert [CASE[m.start : m.end] for e in ENTITIES for m in e.mentions] == [
-        "John Smith", "Smith", "Acme Corp", "3 May 2001", "Oslo", "Mr",
+        "John Smith",
+        "Smith",
+        "Acme Corp",
+        "3 May 2001",
+        "Oslo",
+        "Mr",
     ]
 
 
