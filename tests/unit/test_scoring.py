@@ -122,6 +122,7 @@ def test_trim_never_empties_a_span() -> None:
 def test_predictions_on_ignored_regions_are_dropped() -> None:
     pred = [JOHN, LabeledSpan(40, 50, "LOCATION")]
     assert drop_ignored(pred, [(45, 47)]) == [JOHN]
+    assert drop_ignored(pred, [(45, 47)], gold=[PARIS]) == pred  # nested gold inside an ignored region
 
 
 @pytest.mark.parametrize(
