@@ -1,9 +1,9 @@
 """The one spaCy pass per submission, shared by every detector.
 
 Only the components detection needs are loaded (``tok2vec`` and ``ner`` for the default model): the
-tagger, parser and lemmatizer would triple the cost for nothing the detectors read. Long texts are cut into chunks of at most
-``chunk_chars`` characters, at whitespace, overlapping by ``overlap`` characters on each side of a core
-region; cores partition the text, so an entity shorter than the overlap that straddles a cut is still seen
+tagger, parser and lemmatizer would triple the cost for nothing the detectors read. Long texts are cut into
+chunks of at most ``chunk_chars`` characters, at whitespace, overlapping by ``overlap`` characters on each side of a
+core region; cores partition the text, so an entity shorter than the overlap that straddles a cut is still seen
 whole by the chunk whose core holds its start, and is reported once.
 """
 
