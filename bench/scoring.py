@@ -8,6 +8,8 @@ Span level (NER quality):
     after trimming whitespace and surrounding punctuation on both sides;
   * ``overlap``: a prediction is correct when it shares at least one character with a gold span of the
     same label. Precision counts predictions that hit a gold span, recall counts gold spans that are hit.
+  * ``token``: every word token (``\\w+``) is one decision, labelled by the span covering it (as in
+    presidio-research's evaluator, whose published figures are token-level).
   The pseudo-label ``ANY`` scores the same spans with labels ignored (did we flag the right text at all?).
   Predictions that overlap an *ignored* region (gold spans of unmapped types) are dropped before
   scoring, so a system is never punished for finding something the gold standard did not label.
@@ -28,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-MatchMode = Literal["exact", "overlap"]
+MatchMode = Literal["exact", "overlap", "token"]
 ANY = "ANY"
 ALL = "ALL"
 
@@ -167,6 +169,31 @@ def _match(
     return pred_ok, gold_ok
 
 
+def _token_labels(text: str, spans: Sequence[LabeledSpan]) -> dict[int, str]:
+    """Token start -> label of the first span covering the token (tokens are ``\\w+`` runs)."""
+    out: dict[int, str] = {}
+    for sp in sorted(spans):
+        for m in _TOKEN_RE.finditer(text, sp.start, sp.end):
+            out.setdefault(m.start(), sp.label)
+    return out
+
+
+def _score_tokens(text: str, gold: Sequence[LabeledSpan], pred: Sequence[LabeledSpan]) -> dict[str, Counts]:
+    g, p = _token_labels(text, gold), _token_labels(text, pred)
+    out: dict[str, Counts] = defaultdict(Counts)
+    for tok, label in p.items():
+        out[label].pred_total += 1
+        out[label].pred_correct += g.get(tok) == label
+    for tok, label in g.items():
+        out[label].gold_total += 1
+        out[label].gold_found += p.get(tok) == label
+    out[ALL] = Counts(
+        sum(g.get(t) == lb for t, lb in p.items()), len(p), sum(p.get(t) == lb for t, lb in g.items()), len(g)
+    )
+    out[ANY] = Counts(sum(t in g for t in p), len(p), sum(t in p for t in g), len(g))
+    return dict(out)
+
+
 def score_document(
     text: str,
     gold: Sequence[LabeledSpan],
@@ -181,6 +208,8 @@ def score_document(
     keep = set(labels) if labels is not None else {g.label for g in gold}
     gold_l = [g for g in gold if g.label in keep]
     pred_l = [p for p in pred if p.label in keep]
+    if mode == "token":
+        return _score_tokens(text, gold_l, pred_l)
     out: dict[str, Counts] = defaultdict(Counts)
     pred_ok, gold_ok = _match(text, gold_l, pred_l, mode)
     for p, ok in zip(pred_l, pred_ok, strict=True):

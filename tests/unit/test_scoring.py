@@ -52,6 +52,11 @@ def test_fixture_offsets_are_what_the_cases_assume() -> None:
         ([LabeledSpan(3, 26, "PERSON")], "overlap", "PERSON", (1, 1, 2, 2)),
         # duplicate predictions: exact matching is one-to-one, the second copy is a false positive
         ([JOHN, JOHN], "exact", "PERSON", (1, 2, 1, 2)),
+        # token level: "Mr" is a false-positive token, John and Smith are right, Jane Doe missed
+        ([LabeledSpan(0, 13, "PERSON")], "token", "PERSON", (2, 3, 2, 4)),
+        # token level, wrong label on "Acme Corp": two false PERSON tokens, two missed ORGANIZATION tokens
+        ([JOHN, LabeledSpan(30, 39, "PERSON")], "token", ALL, (2, 4, 2, 10)),
+        ([JOHN, LabeledSpan(30, 39, "PERSON")], "token", ANY, (4, 4, 4, 10)),
     ],
     ids=[
         "perfect",
@@ -65,6 +70,9 @@ def test_fixture_offsets_are_what_the_cases_assume() -> None:
         "wrong-label-any",
         "merged-span-overlap",
         "duplicate-exact",
+        "title-token",
+        "wrong-label-token-typed",
+        "wrong-label-token-any",
     ],
 )
 def test_span_counts(pred: list[LabeledSpan], mode: str, label: str, expected: tuple[int, int, int, int]) -> None:
