@@ -1,0 +1,175 @@
+"""Post-processing of personal-data findings: fix what the statistical model gets systematically wrong.
+
+Each step is a general rule about language, never a list of documents or names; the error analysis in
+bench/README.md shows what each one fixes and what it costs. Only findings of the model (Presidio's
+SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, rule packs) pass unchanged.
+
+1. Edges: a leading article ("the Ministry") and a trailing possessive ("Smith's") are not part of a name.
+2. Titles: a courtesy title right before a person ("Mr", "Mrs", "Dr") joins the span: it reveals gender
+   and is masked with the name.
+3. Generic institutions: a span made only of generic institutional words and adjectives of nationality,
+   ending in an institution noun ("the Court", "Grand Chamber", "Ministry of Justice", "the Turkish
+   Government") names no one and is dropped.
+4. Legal citations read as persons: "Articles 6 § 1", "Law no. 2004", "Appendix II" are not people.
+5. Relative dates: "two days later", "next week", "the same day", "monthly" point at no moment in time and
+   are dropped; calendar dates and durations ("three years' imprisonment" can identify) stay.
+6. Headings and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
+   everyday abbreviation (SSN, IBAN, ATM, ASAP), is not an organisation.
+7. Overlaps: of two findings of the same entity that overlap, the longer one is kept (a rule-pack match
+   "Mr Ahmet Kaya" absorbs the model's "Ahmet Kaya").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+
+from screener.detect.base import NlpResult
+from screener.model import Category, Finding, Span, sort_findings
+from screener.text.normalize import NormalizedText
+
+MODEL_METHOD = "SpacyRecognizer"
+NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mme|Mlle|Dr|Prof|Sir|Dame)\.?\s+$")
+_WORD = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)?|\d+")
+
+# Words that, alone or together, name a kind of institution, body or procedure, not a particular one.
+GENERIC_WORDS = frozenset(
+    """
+    court courts tribunal tribunals chamber chambers section sections division bench panel registry registrar
+    government governments state states ministry ministries minister department office agency authority
+    authorities administration commission commissioner committee council assembly parliament senate
+    congress cabinet prosecutor prosecutors prosecution police army navy board bureau service services
+    president vice deputy chief head judge judges justice general public federal national regional
+    district municipal county city local provincial supreme constitutional administrative civil criminal
+    appeal appeals appellate high higher lower first second third fourth fifth sixth seventh eighth
+    grand plenary joint high human rights european international interior foreign affairs defence defense
+    finance education health labour labor social security internal home economy economic trade law
+    convention protocol treaty charter union community applicant applicants respondent defendant plaintiff
+    claimant witness counsel lawyer agent secretary
+    """.split()  # noqa: SIM905
+)
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "du", "des", "la", "le", "to", "at"})
+
+# Adjectives of nationality ("Turkish", "Austrian", "Maltese"): with an institution noun they name a state body.
+_DEMONYM = re.compile(r"^[a-z]{3,}(?:ish|ese|ian|ean|ic)$")
+
+# Heads of legal citations and document parts that the model reads as persons.
+CITATION_HEADS = frozenset(
+    """
+    article articles art law laws act acts rule rules section sections chapter chapters appendix annex
+    paragraph paragraphs protocol convention code regulation regulations directive decree ordinance schedule
+    clause clauses part title item
+    """.split()  # noqa: SIM905
+)
+
+_NUMBER_WORD = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|few|several|"
+    r"some|a\s+couple\s+of|couple\s+of)"
+)
+_UNIT = r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|year|decade)s?"
+# "two days later", "a week earlier": a step in the narrative, not a moment.
+_LATER = re.compile(rf"^(?:{_NUMBER_WORD}[\s-]+)?{_UNIT}\s+(?:later|earlier|afterwards|before)$", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"^(?:(?:the|this|that|next|last|previous|following|same|coming|past|every|each|a|one)\s+)*"
+    r"(?:today|tonight|tomorrow|yesterday|morning|afternoon|evening|night|weekend|week|month|year|day|time|"
+    r"season|summer|winter|spring|autumn|fall|daily|weekly|monthly|yearly|annual|annually|quarterly|hourly|"
+    r"nightly|recently|now|then|the\s+autumn\s+and\s+winter)$",
+    re.IGNORECASE,
+)
+# Everyday abbreviations that are not organisations.
+COMMON_ABBREVIATIONS = frozenset(
+    """
+    SSN IBAN ATM ASAP PIN CEO CFO COO CTO HR IT FAQ PDF ID DOB FYI ETA NB PS TBD OK AM PM TV DVD CD PC URL
+    VAT GDP CV MBA PHD USB GPS SMS IP VPN API NDA ZIP PO FACTS THE LAW
+    """.split()  # noqa: SIM905
+)
+
+
+def _generic(word: str) -> bool:
+    return word in GENERIC_WORDS or word in _FUNCTION_WORDS or bool(_DEMONYM.match(word))
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _is_model(f: Finding) -> bool:
+    return f.category is Category.PERSONAL_DATA and f.evidence.method == MODEL_METHOD
+
+
+def _trim(f: Finding, original: str) -> Finding:
+    s, e = f.span.start, f.span.end
+    part = original[s:e]
+    m = _LEADING_ARTICLE.match(part)
+    if m and m.end() < len(part):
+        s += m.end()
+    p = _TRAILING_POSSESSIVE.search(original[s:e])
+    if p and p.start() > 0 and f.entity in NAME_ENTITIES:
+        e = s + p.start()
+    if f.entity == "PERSON":
+        t = _TITLE_BEFORE.search(original[max(0, s - 8) : s])
+        if t:
+            s = max(0, s - 8) + t.start()
+    if (s, e) == (f.span.start, f.span.end):
+        return f
+    return dataclasses.replace(f, span=Span(s, e))
+
+
+def _line_of(original: str, start: int, end: int) -> str:
+    a = original.rfind("\n", 0, start) + 1
+    b = original.find("\n", end)
+    return original[a : b if b >= 0 else len(original)]
+
+
+def _drop(f: Finding, original: str) -> bool:
+    span = original[f.span.start : f.span.end]
+    words = _words(span)
+    if not words:
+        return True
+    if f.entity in NAME_ENTITIES and words[-1] in GENERIC_WORDS and all(_generic(w) for w in words):
+        return True
+    if f.entity == "PERSON" and (words[0] in CITATION_HEADS or "§" in span):
+        return True
+    if f.entity == "DATE_TIME" and (_RELATIVE.match(span.strip()) or _LATER.match(span.strip())):
+        return True
+    if f.entity == "ORGANIZATION":
+        if span.strip().upper() in COMMON_ABBREVIATIONS:
+            return True
+        letters = [c for c in _line_of(original, f.span.start, f.span.end) if c.isalpha()]
+        if len(letters) > 3 and all(c.isupper() for c in letters) and len(span.split()) <= 3:
+            return True
+    return False
+
+
+def _absorb(findings: list[Finding]) -> list[Finding]:
+    """Of overlapping personal-data findings of one entity, keep the longest (ties: higher score)."""
+    ranked = sorted(findings, key=lambda f: (-(f.span.end - f.span.start), -f.score, f.sort_key()))
+    kept: list[Finding] = []
+    for f in ranked:
+        if f.category is Category.PERSONAL_DATA and any(
+            k.category is Category.PERSONAL_DATA and k.entity == f.entity and k.span.overlaps(f.span) for k in kept
+        ):
+            continue
+        kept.append(f)
+    return kept
+
+
+def refine(findings: Iterable[Finding], text: NormalizedText, nlp: NlpResult | None = None) -> list[Finding]:
+    """The findings with the model's personal-data spans corrected; other findings pass unchanged.
+
+    ``nlp`` is accepted for future steps that need the model's analysis; the current rules read only the text.
+    """
+    original = text.original
+    out: list[Finding] = []
+    for f in findings:
+        if _is_model(f):
+            f = _trim(f, original)
+            if _drop(f, original):
+                continue
+        out.append(f)
+    return list(sort_findings(_absorb(out)))
