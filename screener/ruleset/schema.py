@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from screener.model import CATEGORY_PREFIX, Category
 
@@ -93,10 +93,14 @@ class RulePack(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="after")
-    def _prefixes(self) -> RulePack:
-        prefix = CATEGORY_PREFIX[self.category]
-        bad = [r.id for r in self.rules if not r.id.startswith(prefix)]
+    @field_validator("rules")
+    @classmethod
+    def _prefixes(cls, rules: tuple[Rule, ...], info: ValidationInfo) -> tuple[Rule, ...]:
+        category = info.data.get("category")
+        if category is None:
+            return rules
+        prefix = CATEGORY_PREFIX[category]
+        bad = [r.id for r in rules if not r.id.startswith(prefix)]
         if bad:
-            raise ValueError(f"rules of category {self.category.value} need ids starting {prefix}: {bad}")
-        return self
+            raise ValueError(f"rules of category {category.value} need ids starting {prefix}: {bad}")
+        return rules
