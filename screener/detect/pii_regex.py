@@ -79,7 +79,10 @@ class PiiRegexDetector:
                         span=span,
                         score=score,
                         evidence=Evidence(
-                            detector=self.name, method="regex", entity=c.rule.entity, pattern=spec.name,
+                            detector=self.name,
+                            method="regex",
+                            entity=c.rule.entity,
+                            pattern=spec.name,
                             context=context,
                         ),
                     )
