@@ -11,11 +11,14 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
    ending in an institution noun ("the Court", "Grand Chamber", "Ministry of Justice", "the Turkish
    Government") names no one and is dropped.
 4. Legal citations read as persons: "Articles 6 § 1", "Law no. 2004", "Appendix II" are not people.
-5. Relative dates: "two days later", "next week", "the same day", "monthly" point at no moment in time and
-   are dropped; calendar dates and durations ("three years' imprisonment" can identify) stay.
+5. Relative and vague dates: "two days later", "next week", "monthly", "a couple of months", "years" point
+   at no moment in time and are dropped; calendar dates and counted durations ("three years'
+   imprisonment" can identify) stay.
 6. Headings and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
    everyday abbreviation (SSN, IBAN, ATM, ASAP), is not an organisation.
-7. Overlaps: of two findings of the same entity that overlap, the longer one is kept (a rule-pack match
+7. Addresses: a street match grows over its address block (pii_address.complete_addresses).
+8. Naming cues: a model ORGANIZATION or LOCATION right after "My name is", "Name:", "Dear" is a PERSON.
+9. Overlaps: of two findings of the same entity that overlap, the longer one is kept (a rule-pack match
    "Mr Ahmet Kaya" absorbs the model's "Ahmet Kaya").
 """
 
@@ -26,6 +29,7 @@ import re
 from collections.abc import Iterable
 
 from screener.detect.base import NlpResult
+from screener.detect.pii_address import complete_addresses
 from screener.model import Category, Finding, Span, sort_findings
 from screener.text.normalize import NormalizedText
 
@@ -55,6 +59,7 @@ GENERIC_WORDS = frozenset(
 )
 _FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "du", "des", "la", "le", "to", "at"})
 
+_NAME_CUE = re.compile(r"(?:\bmy\s+name\s+is|\bname\s*:|\bdear|\bhello|\bhi|\bthis\s+is)[ \t]*$", re.IGNORECASE)
 # Adjectives of nationality ("Turkish", "Austrian", "Maltese"): with an institution noun they name a state body.
 _DEMONYM = re.compile(r"^[a-z]{3,}(?:ish|ese|ian|ean|ic)$")
 
@@ -74,6 +79,12 @@ _NUMBER_WORD = (
 _UNIT = r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|year|decade)s?"
 # "two days later", "a week earlier": a step in the narrative, not a moment.
 _LATER = re.compile(rf"^(?:{_NUMBER_WORD}[\s-]+)?{_UNIT}\s+(?:later|earlier|afterwards|before)$", re.IGNORECASE)
+# "a couple of months", "years", "the first year", "a few weeks ago": no number, no moment.
+_VAGUE = re.compile(
+    rf"^(?:(?:the|a|an|in|for|within|over|after)\s+)*(?:(?:a\s+)?(?:few|couple\s+of|several|many|some|first|last|"
+    rf"past|next|recent|coming|those|these|other)\s+)?{_UNIT}(?:\s+ago)?$",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(
     r"^(?:(?:the|this|that|next|last|previous|following|same|coming|past|every|each|a|one)\s+)*"
     r"(?:today|tonight|tomorrow|yesterday|morning|afternoon|evening|night|weekend|week|month|year|day|time|"
@@ -120,6 +131,15 @@ def _trim(f: Finding, original: str) -> Finding:
     return dataclasses.replace(f, span=Span(s, e))
 
 
+def _relabel(f: Finding, original: str) -> Finding:
+    """A model ORGANIZATION or LOCATION right after a naming cue ("My name is", "Dear", "Name:") is a person."""
+    if f.entity not in {"ORGANIZATION", "LOCATION"} or len(original[f.span.start : f.span.end].split()) > 3:
+        return f
+    if not _NAME_CUE.search(original, max(0, f.span.start - 20), f.span.start):
+        return f
+    return dataclasses.replace(f, evidence=dataclasses.replace(f.evidence, entity="PERSON"))
+
+
 def _line_of(original: str, start: int, end: int) -> str:
     a = original.rfind("\n", 0, start) + 1
     b = original.find("\n", end)
@@ -135,7 +155,7 @@ def _drop(f: Finding, original: str) -> bool:
         return True
     if f.entity == "PERSON" and (words[0] in CITATION_HEADS or "§" in span):
         return True
-    if f.entity == "DATE_TIME" and (_RELATIVE.match(span.strip()) or _LATER.match(span.strip())):
+    if f.entity == "DATE_TIME" and any(rx.match(span.strip()) for rx in (_RELATIVE, _LATER, _VAGUE)):
         return True
     if f.entity == "ORGANIZATION":
         if span.strip().upper() in COMMON_ABBREVIATIONS:
@@ -168,8 +188,8 @@ def refine(findings: Iterable[Finding], text: NormalizedText, nlp: NlpResult | N
     out: list[Finding] = []
     for f in findings:
         if _is_model(f):
-            f = _trim(f, original)
+            f = _relabel(_trim(f, original), original)
             if _drop(f, original):
                 continue
         out.append(f)
-    return list(sort_findings(_absorb(out)))
+    return list(sort_findings(_absorb(complete_addresses(out, original))))

@@ -47,12 +47,16 @@ def spans(text: str, findings: list[Finding]) -> list[tuple[str, str]]:
         ("THE FACTS\nThe applicant was born in 1960.", "FACTS", "ORGANIZATION", []),
         ("She joined NATO in 1999.", "NATO", "ORGANIZATION", [("NATO", "ORGANIZATION")]),
         ("She met JOHN SMITH there.", "JOHN SMITH", "PERSON", [("JOHN SMITH", "PERSON")]),
+        ("I will be back in a couple of months.", "a couple of months", "DATE_TIME", []),
+        ("My name is Rubija and I sing.", "Rubija", "ORGANIZATION", [("Rubija", "PERSON")]),
+        ("She moved to Rubija last year.", "Rubija", "LOCATION", [("Rubija", "LOCATION")]),
     ],
     ids=[
         "leading-article", "possessive", "title-joins", "title-with-dot", "government-by-nationality",
         "grand-chamber", "generic-court", "named-court-kept", "citation-article", "citation-law",
         "relative-later", "frequency", "duration-kept", "calendar-date-kept", "everyday-abbreviation",
-        "all-caps-heading", "acronym-in-prose-kept", "all-caps-name-kept",
+        "all-caps-heading", "acronym-in-prose-kept", "all-caps-name-kept", "vague-duration", "name-cue-relabels",
+        "no-cue-keeps-label",
     ],
 )  # fmt: skip
 def test_model_findings(text: str, phrase: str, entity: str, expected: list[tuple[str, str]]) -> None:
