@@ -15,11 +15,15 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
+
+if TYPE_CHECKING:
+    from screener.config import ScreenerConfig
+    from screener.engine import Screener
 
 app = typer.Typer(
     name="screener",
@@ -56,7 +60,7 @@ def _setup_logging() -> None:
 
 
 def _config(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
-            corpora: list[Path] | None, model: str | None, rules: Path | None):  # type: ignore[no-untyped-def]
+            corpora: list[Path] | None, model: str | None, rules: Path | None) -> ScreenerConfig:
     from screener.config import ScreenerConfig
 
     return ScreenerConfig.load(
@@ -71,7 +75,7 @@ def _config(config: Path | None, policy: str | None, employers: list[str] | None
 
 
 def _screener(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
-              corpora: list[Path] | None, model: str | None, rules: Path | None):  # type: ignore[no-untyped-def]
+              corpora: list[Path] | None, model: str | None, rules: Path | None) -> Screener:
     from screener.engine import Screener
 
     cfg = _config(config, policy, employers, all_employers, corpora, model, rules)

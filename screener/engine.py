@@ -134,7 +134,7 @@ class Screener:
                     raise ExtractionError(f"submission of {size} bytes exceeds the {self.config.max_bytes}-byte limit")
                 if not sub.text.strip():
                     raise ExtractionError("empty submission")
-                text, notes = sub.text, ()
+                text, notes = sub.text, tuple[str, ...]()
             elif sub.data is not None:
                 extracted = extract(sub.data, sub.name, self.limits)
                 text, notes = extracted.text, extracted.notes

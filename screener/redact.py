@@ -78,7 +78,7 @@ class Redactor:
             rules = sorted(r for r, op in self.operators.items() if op == "hash")
             raise ConfigError(f"rules {rules} use the hash operator but no redaction_key is configured")
         self.key = key
-        self.engine = AnonymizerEngine()
+        self.engine = AnonymizerEngine()  # type: ignore[no-untyped-call]
 
     def _config(self, operator: str, placeholder: str, length: int) -> tuple[str, dict[str, object]]:
         if operator == "replace":

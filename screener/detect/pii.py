@@ -119,7 +119,7 @@ def build_analyzer(nlp: Language, model: str, rules: Iterable[PresidioRule]) -> 
         low_score_entity_names=[],
     )
     engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=ner_config)
-    engine.nlp = {"en": nlp}  # already loaded: SpacyNlpEngine.load() (which may download) is never called
+    engine.nlp = {"en": nlp}  # type: ignore[assignment]  # already loaded: SpacyNlpEngine.load() (which may download) is never called
     rules = list(rules)
     spacy_entities = sorted({r.presidio_entity or r.entity for r in rules if r.recognizer == "SpacyRecognizer"})
     registry = RecognizerRegistry(supported_languages=["en"])
@@ -174,7 +174,7 @@ class PiiDetector:
         self.analyzer = analyzer
         self.by_entity = {(r.presidio_entity or r.entity): r for r in rules if r.enabled}
         self.entities = sorted(self.by_entity)
-        self._nlp_engine = analyzer.nlp_engine
+        self._nlp_engine: Any = analyzer.nlp_engine
 
     def _artifacts(self, chunk: DocChunk) -> Any:
         from presidio_analyzer.nlp_engine import NlpArtifacts
