@@ -177,18 +177,28 @@ class PiiDetector:
         self._nlp_engine: Any = analyzer.nlp_engine
 
     def _artifacts(self, chunk: DocChunk) -> Any:
+        """Presidio's view of our Doc, built in one pass over the tokens.
+
+        Token texts stand in for spaCy tokens (Presidio's context enhancer only reads their length, and scans
+        them once per result: a list of strings makes that scan cheap); lemmas are the lower-cased tokens,
+        as the lemmatizer (which needs the tagger) is not loaded.
+        """
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         doc = chunk.doc
-        engine = self._nlp_engine
-        entities, scores = engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
+        if len(doc):
+            columns = doc.to_array(["IDX", "LENGTH"]).tolist()  # no Token objects: they are costly to create
+            indices = [c[0] for c in columns]
+            texts = [doc.text[i : i + n] for i, n in columns]
+        else:
+            indices, texts = [], []
+        entities, scores = self._nlp_engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
         return NlpArtifacts(
             entities=entities,
-            tokens=doc,
-            tokens_indices=[tok.idx for tok in doc],
-            # the lemmatizer is not loaded (it needs the tagger): context words match the lower-cased form
-            lemmas=[tok.lower_ for tok in doc],
-            nlp_engine=engine,
+            tokens=texts,
+            tokens_indices=indices,
+            lemmas=[t.lower() for t in texts],
+            nlp_engine=self._nlp_engine,
             language="en",
             scores=scores,
         )
