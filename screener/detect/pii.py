@@ -195,7 +195,7 @@ class PiiDetector:
         entities, scores = self._nlp_engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
         return NlpArtifacts(
             entities=entities,
-            tokens=texts,
+            tokens=texts,  # type: ignore[arg-type]
             tokens_indices=indices,
             lemmas=[t.lower() for t in texts],
             nlp_engine=self._nlp_engine,
