@@ -72,7 +72,8 @@ class Screener:
         self.policy = policy
         self.detectors = tuple(detectors)
         self.runner = runner
-        operators = {r.id: r.operator for r in rules.rules if r.operator}
+        operators: dict[str, str] = {r.id: r.operator for r in rules.rules if r.operator}
+        operators.update(config.operators)
         self.redactor = Redactor(operators, config.redaction_key)
         self.limits = Limits(max_bytes=config.max_bytes)
         self._nlp_lock = threading.Lock()
