@@ -15,11 +15,15 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
+
+if TYPE_CHECKING:
+    from screener.config import ScreenerConfig
+    from screener.engine import Screener
 
 app = typer.Typer(
     name="screener",
@@ -55,12 +59,11 @@ def _setup_logging() -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _screener(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
-              corpora: list[Path] | None, model: str | None, rules: Path | None):  # type: ignore[no-untyped-def]
+def _config(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
+            corpora: list[Path] | None, model: str | None, rules: Path | None) -> ScreenerConfig:
     from screener.config import ScreenerConfig
-    from screener.engine import Screener
 
-    cfg = ScreenerConfig.load(
+    return ScreenerConfig.load(
         config,
         policy=policy,
         employers=tuple(employers) if employers else None,
@@ -69,6 +72,13 @@ def _screener(config: Path | None, policy: str | None, employers: list[str] | No
         nlp_model=model,
         rules_dir=rules,
     )
+
+
+def _screener(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
+              corpora: list[Path] | None, model: str | None, rules: Path | None) -> Screener:
+    from screener.engine import Screener
+
+    cfg = _config(config, policy, employers, all_employers, corpora, model, rules)
     with err_console.status("loading model and rules", spinner="dots"):
         return Screener.from_config(cfg)
 
@@ -193,6 +203,52 @@ def redact(
             sys.stdout.write(result.redacted_text)
         err_console.print(f"{result.verdict.value}: {len(result.findings)} findings")
         raise typer.Exit(EXIT_FINDINGS if engine.policy.fails(result.verdict) else EXIT_CLEAN)
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories, as for scan.")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the part files and the ledger go; run again "
+                                                          "with the same input to resume.")],
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (each loads the model once).")] = 1,
+    part_size: Annotated[int, typer.Option(min=1, help="Submissions per part file.")] = 500,
+    merge: Annotated[Path | None, typer.Option(help="Also join all parts into this JSON Lines file.")] = None,
+    config: ConfigOpt = None,
+    policy: PolicyOpt = None,
+    employer: EmployerOpt = None,
+    all_employers: AllEmployersOpt = False,
+    corpus: CorpusOpt = None,
+    model: ModelOpt = None,
+    rules: RulesOpt = None,
+) -> None:
+    """Screen a large batch resumably: parts are written atomically and recorded in a ledger, so a killed run
+    started again with the same input and settings screens every submission exactly once.
+
+    Example: screener batch submissions/ --out-dir run-2026-11/ --workers 2 --merge run-2026-11/results.jsonl
+    """
+    _setup_logging()
+    with handled():
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from screener.batch import BatchRun
+        from screener.inputs import iter_paths
+        from screener.model import Verdict
+        from screener.policy import Policy
+
+        cfg = _config(config, policy, employer, all_employers, corpus, model, rules)
+        run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers)
+        with Progress(SpinnerColumn(), TextColumn("screened {task.completed} submissions"), TimeElapsedColumn(),
+                      console=err_console, transient=True) as progress:
+            task = progress.add_task("batch", total=None)
+            summary = run.run(iter_paths(paths, cfg), progress=lambda n: progress.advance(task, n))
+        if merge is not None:
+            run.merge(summary.parts, merge)
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items()))
+        err_console.print(f"{summary.submissions} submissions in {summary.parts} parts "
+                          f"({summary.skipped_parts} already done) in {summary.seconds:.1f}s: {counts}")
+        pol = Policy.load(cfg.policy_file())
+        failing = any(pol.fails(Verdict(v)) for v, n in summary.verdicts.items() if n)
+        raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
 def main() -> None:

@@ -72,7 +72,8 @@ class Screener:
         self.policy = policy
         self.detectors = tuple(detectors)
         self.runner = runner
-        operators = {r.id: r.operator for r in rules.rules if r.operator}
+        operators: dict[str, str] = {r.id: r.operator for r in rules.rules if r.operator}
+        operators.update(config.operators)
         self.redactor = Redactor(operators, config.redaction_key)
         self.limits = Limits(max_bytes=config.max_bytes)
         self._nlp_lock = threading.Lock()
@@ -134,7 +135,7 @@ class Screener:
                     raise ExtractionError(f"submission of {size} bytes exceeds the {self.config.max_bytes}-byte limit")
                 if not sub.text.strip():
                     raise ExtractionError("empty submission")
-                text, notes = sub.text, ()
+                text, notes = sub.text, tuple[str, ...]()
             elif sub.data is not None:
                 extracted = extract(sub.data, sub.name, self.limits)
                 text, notes = extracted.text, extracted.notes

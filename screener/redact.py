@@ -6,7 +6,8 @@ fragment > marking > employer > personal data; then score; then length; then rul
 numbered per entity and consistent within a submission: the same person (same entity, same text up to case
 and spacing) is ``<PERSON_1>`` everywhere. Operators: ``replace`` (the placeholder, default), ``redact``
 (remove), ``mask`` (``*`` for every character), ``hash`` (keyed SHA-256 with the configured redaction key),
-``keep``. The caller's findings are never changed; spans are replaced right to left by Presidio.
+``keep``. Operators are chosen per rule id, else per category (``secret: mask``), else ``replace``.
+The caller's findings are never changed; spans are replaced right to left by Presidio.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def resolve_overlaps(findings: Iterable[Finding], operators: Mapping[str, str] |
     for group in groups:
         winner = max(group, key=_rank)
         span = Span(min(f.span.start for f in group), max(f.span.end for f in group))
-        out.append(Replacement(span, winner.entity, operators.get(winner.rule_id, "replace"), winner))
+        operator = operators.get(winner.rule_id) or operators.get(winner.category.value) or "replace"
+        out.append(Replacement(span, winner.entity, operator, winner))
     return out
 
 
@@ -75,10 +77,10 @@ class Redactor:
 
         self.operators = dict(operators or {})
         if "hash" in self.operators.values() and not key:
-            rules = sorted(r for r, op in self.operators.items() if op == "hash")
-            raise ConfigError(f"rules {rules} use the hash operator but no redaction_key is configured")
+            users = sorted(r for r, op in self.operators.items() if op == "hash")
+            raise ConfigError(f"{users} use the hash operator but no redaction_key is configured")
         self.key = key
-        self.engine = AnonymizerEngine()
+        self.engine = AnonymizerEngine()  # type: ignore[no-untyped-call]
 
     def _config(self, operator: str, placeholder: str, length: int) -> tuple[str, dict[str, object]]:
         if operator == "replace":

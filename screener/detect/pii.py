@@ -119,7 +119,7 @@ def build_analyzer(nlp: Language, model: str, rules: Iterable[PresidioRule]) -> 
         low_score_entity_names=[],
     )
     engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=ner_config)
-    engine.nlp = {"en": nlp}  # already loaded: SpacyNlpEngine.load() (which may download) is never called
+    engine.nlp = {"en": nlp}  # type: ignore[assignment]  # already loaded: SpacyNlpEngine.load() (which may download) is never called
     rules = list(rules)
     spacy_entities = sorted({r.presidio_entity or r.entity for r in rules if r.recognizer == "SpacyRecognizer"})
     registry = RecognizerRegistry(supported_languages=["en"])
@@ -174,21 +174,31 @@ class PiiDetector:
         self.analyzer = analyzer
         self.by_entity = {(r.presidio_entity or r.entity): r for r in rules if r.enabled}
         self.entities = sorted(self.by_entity)
-        self._nlp_engine = analyzer.nlp_engine
+        self._nlp_engine: Any = analyzer.nlp_engine
 
     def _artifacts(self, chunk: DocChunk) -> Any:
+        """Presidio's view of our Doc, built in one pass over the tokens.
+
+        Token texts stand in for spaCy tokens (Presidio's context enhancer only reads their length, and scans
+        them once per result: a list of strings makes that scan cheap); lemmas are the lower-cased tokens,
+        as the lemmatizer (which needs the tagger) is not loaded.
+        """
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         doc = chunk.doc
-        engine = self._nlp_engine
-        entities, scores = engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
+        if len(doc):
+            columns = doc.to_array(["IDX", "LENGTH"]).tolist()  # no Token objects: they are costly to create
+            indices = [c[0] for c in columns]
+            texts = [doc.text[i : i + n] for i, n in columns]
+        else:
+            indices, texts = [], []
+        entities, scores = self._nlp_engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
         return NlpArtifacts(
             entities=entities,
-            tokens=doc,
-            tokens_indices=[tok.idx for tok in doc],
-            # the lemmatizer is not loaded (it needs the tagger): context words match the lower-cased form
-            lemmas=[tok.lower_ for tok in doc],
-            nlp_engine=engine,
+            tokens=texts,  # type: ignore[arg-type]
+            tokens_indices=indices,
+            lemmas=[t.lower() for t in texts],
+            nlp_engine=self._nlp_engine,
             language="en",
             scores=scores,
         )

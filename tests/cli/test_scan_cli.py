@@ -100,3 +100,14 @@ def test_help_explains_options_with_examples() -> None:
     assert result.exit_code == 0
     for option in ("--out", "--redacted-dir", "--format", "--employer", "--policy", "Example"):
         assert option in result.output
+
+
+def test_batch_command_resumes(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    args = ["batch", str(EXAMPLES), "--out-dir", str(out), "--part-size", "2", "--merge", str(out / "all.jsonl")]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1, first.output
+    again = runner.invoke(app, args)
+    assert "already done" in again.output and "(3 already done)" in again.output
+    ids = [json.loads(line)["id"] for line in (out / "all.jsonl").read_text().splitlines()]
+    assert len(ids) == len(set(ids)) == 5

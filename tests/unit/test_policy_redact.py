@@ -101,3 +101,20 @@ def test_caller_findings_are_not_mutated() -> None:
     findings = (f("PII101", Category.PERSONAL_DATA, 0, 14),)
     Redactor().redact(TEXT, findings)
     assert findings[0].span == Span(0, 14)
+
+
+def test_operator_by_category_and_rule_id_precedence() -> None:
+    findings = [f("PII101", Category.PERSONAL_DATA, 0, 14), f("PII110", Category.PERSONAL_DATA, 53, 70,
+                                                              entity="EMAIL_ADDRESS")]
+    out = Redactor({"personal-data": "mask", "PII110": "redact"}).redact(TEXT, findings)
+    assert out.startswith("************** met") and out.endswith("at  today.")
+
+
+def test_config_rejects_unknown_operator_keys() -> None:
+    from screener.config import ScreenerConfig
+
+    assert ScreenerConfig.load(operators={"secret": "mask", "PII104": "redact"}).operators["secret"] == "mask"
+    with pytest.raises(ConfigError, match="operator keys"):
+        ScreenerConfig.load(operators={"secrets": "mask"})
+    with pytest.raises(ConfigError):
+        ScreenerConfig.load(operators={"secret": "shred"})
