@@ -4,7 +4,8 @@ code and country after it, across commas and line breaks.
 A street rule (rules/pii_extra.yaml, PII154) finds the most recognisable part of an address ("Koskikatu 25",
 "1987 Diakou Street"); the rest of the address block is short capitalised words, codes and numbers that
 the model reads as dates, organisations or persons, or misses. Growing the street finding over that block
-protects the whole address as one LOCATION and retires the model's conflicting pieces inside it.
+protects the whole address as one LOCATION and retires the model's conflicting pieces inside it. A house
+number right after an address cue ("lives at 846 ...", "Address: 19902 ...") anchors a block too.
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ from collections.abc import Sequence
 
 import regex
 
-from screener.model import Category, Finding, Span
+from screener.model import Category, Evidence, Finding, Span
 
+CUE_RULE = "PII154"  # street-address: the cue-anchored form is documented with that rule
 MAX_TOKENS = 10  # address parts after the street
 MAX_LINE_BREAKS = 4
 _TRAILING = ".,;:?!"
 
+_CUE = re.compile(
+    r"\b(?:address(?:\s+is)?|lives?\s+at|located\s+at|(?:office|home|house)\s+is\s+at|meet\s+(?:me|you)\s+at|"
+    r"(?:send|ship|deliver|mail|forward)\s+(?:it|them|this)?\s*to|drops?\s+(?:me|you)\s+off\s+at|moved\s+to|"
+    r"lived\s+(?:at|in))[ \t]*:?[ \t]*(\d{1,6}[A-Za-z]?)\b(?=[ \t,]+\S)",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"[ \t]*(,?)[ \t]*((?:\n[ \t]*){0,2})(,?)[ \t]*([^\s,]+)")
 _UNIT = re.compile(r"^(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Box|PO|P\.O\.|PSC|APO|FPO|BP|CP)\.?$", re.I)
 _NUMBER = re.compile(r"^#?\d{1,6}(?:-\d{1,5})?[A-Za-z]?[.,]?$")
@@ -66,6 +74,24 @@ def _extend(original: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _cue_anchors(original: str) -> list[Finding]:
+    """A house number right after an address cue ("lives at 846", "Address: 19902") starts an address."""
+    out = []
+    for m in _CUE.finditer(original):
+        out.append(
+            Finding(
+                rule_id=CUE_RULE,
+                category=Category.PERSONAL_DATA,
+                span=Span(m.start(1), m.end(1)),
+                score=0.6,
+                evidence=Evidence(
+                    detector="pii-refine", method="regex", entity="LOCATION", pattern="address-after-cue"
+                ),
+            )
+        )
+    return out
+
+
 def complete_addresses(findings: Sequence[Finding], original: str) -> list[Finding]:
     """Grow every regex LOCATION finding over its address block; drop model findings inside a grown block."""
     grown: list[Finding] = []
@@ -73,6 +99,12 @@ def complete_addresses(findings: Sequence[Finding], original: str) -> list[Findi
         if f.category is Category.PERSONAL_DATA and f.entity == "LOCATION" and f.evidence.method == "regex":
             s, e = _extend(original, f.span.start, f.span.end)
             grown.append(dataclasses.replace(f, span=Span(s, e)))
+    for cue in _cue_anchors(original):
+        if any(g.span.overlaps(cue.span) for g in grown):
+            continue
+        s, e = _extend(original, cue.span.start, cue.span.end)
+        if e > cue.span.end:  # a bare number after the cue is not an address
+            grown.append(dataclasses.replace(cue, span=Span(s, e)))
     if not grown:
         return list(findings)
     blocks = [g.span for g in grown]

@@ -47,3 +47,18 @@ def test_without_street_findings_nothing_changes() -> None:
     text = "On 3 May 2001 in Oslo"
     f = finding(text, "Oslo", "LOCATION", "SpacyRecognizer")
     assert complete_addresses([f], text) == [f]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ada lives at 846 31 Rue Al Imam\n Tunis. Call her.", ["846 31 Rue Al Imam\n Tunis"]),
+        ("Address: 19902 Dobrovskeho 1394 Apt. 066", ["19902 Dobrovskeho 1394 Apt. 066"]),
+        ("He lives at 12 and sleeps.", []),  # a number followed by a lower-case word is no address
+        ("She lives at home near 12 Oak trees.", []),  # no house number right after the cue
+    ],
+    ids=["lives-at", "address-label", "number-then-lowercase", "no-number-after-cue"],
+)
+def test_house_number_after_a_cue_anchors_an_address(text: str, expected: list[str]) -> None:
+    out = complete_addresses([], text)
+    assert [text[f.span.start : f.span.end] for f in out] == expected

@@ -42,6 +42,7 @@ def found(detector: PiiRegexDetector, text: str) -> list[tuple[str, str]]:
         ("Send it to 1987 Diakou Street, Suite 680.", [("PII154", "1987 Diakou Street"), ("PII154", "Suite 680")]),
         ("She lives at Puruntie 82 now", [("PII154", "Puruntie 82")]),
         ("the office at Rua do Arenque 1634", [("PII154", "Rua do Arenque 1634")]),
+        ("Meet me at PSC 1437, Box 3833 APO AA 66791", [("PII154", "PSC 1437, Box 3833"), ("PII154", "APO AA 66791")]),
         ("The court awarded EUR 5,443.70 in damages.", [("PII155", "EUR 5,443.70")]),
         ("a fee of 200,000 Turkish liras was paid", [("PII155", "200,000 Turkish liras")]),
         ("a bonus of £12,500 was due", [("PII155", "£12,500")]),
@@ -49,7 +50,7 @@ def found(detector: PiiRegexDetector, text: str) -> list[tuple[str, str]]:
     ids=[
         "application-number", "application-list", "title-name-unicode", "title-initials", "title-particles",
         "phone-in-context", "fax-international", "iso-timestamp", "street-and-suite", "street-suffix-number",
-        "street-word-first", "currency-code", "currency-word", "currency-symbol",
+        "street-word-first", "military-address", "currency-code", "currency-word", "currency-symbol",
     ],
 )  # fmt: skip
 def test_rule_fires(detector: PiiRegexDetector, text: str, expected: list[tuple[str, str]]) -> None:
