@@ -77,50 +77,97 @@ def _labeled(findings: Iterable[Any]) -> list[LabeledSpan]:
     ]
 
 
-def screener_predictors(refine: bool) -> dict[str, Predictor]:
+class FindingsCache:
+    """The screener's findings for the last list of texts, so several scorings share one run."""
+
+    def __init__(self, screener: Any) -> None:
+        self.screener = screener
+        self.key: int | None = None
+        self.findings: list[list[Any]] = []
+
+    def __call__(self, texts: list[str]) -> list[list[Any]]:
+        if self.key != id(texts):
+            self.findings = [list(r.findings) for r in self.screener.screen_many(texts)]
+            self.key = id(texts)
+        return self.findings
+
+
+def refined_predictions(
+    cache: FindingsCache, texts: list[str], rules: bool = True, refine: bool = True, skip: Iterable[str] = ()
+) -> list[list[LabeledSpan]]:
+    """The screener's findings plus the personal-data regex packs (``rules``, minus rule ids in ``skip``) and the
+    pii_refine post-processing (``refine``, minus step names in ``skip``)."""
+    from screener.detect import pii_refine, pii_regex
+    from screener.detect.base import ScanInput
+    from screener.model import Metadata
+    from screener.text.normalize import normalize
+
+    skip = set(skip)
+    extra = pii_regex.build_detector(cache.screener.config, cache.screener.rules) if rules else None
+    steps = skip & set(pii_refine.STEPS)
+    preds = []
+    for text, findings in zip(texts, cache(texts), strict=True):
+        folded = normalize(text)
+        more = [
+            f for f in (extra.detect(ScanInput(folded, None, Metadata())) if extra else ()) if f.rule_id not in skip
+        ]
+        combined = [*findings, *more]
+        preds.append(_labeled(pii_refine.refine(combined, folded, None, skip=steps) if refine else combined))
+    return preds
+
+
+def screener_predictors(refine: bool) -> tuple[dict[str, Predictor], FindingsCache | None]:
     """``screener`` as shipped and, with ``refine``, ``screener+refine``: the same findings plus the rules of
     the personal-data regex packs and the pii_refine post-processing, applied here until the engine runs them."""
     try:
         from screener.engine import Screener
     except ImportError:
         print("screener: engine not available in this checkout; skipped", file=sys.stderr)
-        return {}
-    screener = Screener.from_config()
-    cache: dict[int, list[Any]] = {}
-
-    def run(texts: list[str]) -> list[list[Any]]:
-        key = id(texts)
-        if key not in cache:
-            cache.clear()
-            cache[key] = [list(r.findings) for r in screener.screen_many(texts)]
-        return cache[key]
-
-    out: dict[str, Predictor] = {"screener": lambda texts: [_labeled(fs) for fs in run(texts)]}
+        return {}, None
+    cache = FindingsCache(Screener.from_config())
+    out: dict[str, Predictor] = {"screener": lambda texts: [_labeled(fs) for fs in cache(texts)]}
     if not refine:
-        return out
+        return out, None
     try:
-        from screener.detect import pii_refine, pii_regex
+        from screener.detect import pii_refine, pii_regex  # noqa: F401
     except ImportError:
-        return out
-    if any(isinstance(d, pii_regex.PiiRegexDetector) for d in screener.detectors):
+        return out, None
+    if any(isinstance(d, pii_regex.PiiRegexDetector) for d in cache.screener.detectors):
         print("screener: pii_extra rules already wired into the engine; no separate +refine column", file=sys.stderr)
-        return out
-    from screener.detect.base import ScanInput
-    from screener.model import Metadata
-    from screener.text.normalize import normalize
+        return out, None
+    out["screener+refine"] = lambda texts: refined_predictions(cache, texts)
+    return out, cache
 
-    extra = pii_regex.build_detector(screener.config, screener.rules)
 
-    def refined(texts: list[str]) -> list[list[LabeledSpan]]:
-        preds = []
-        for text, findings in zip(texts, run(texts), strict=True):
-            folded = normalize(text)
-            more = list(extra.detect(ScanInput(folded, None, Metadata()))) if extra else []
-            preds.append(_labeled(pii_refine.refine([*findings, *more], folded, None)))
-        return preds
+def ablation_table(docs: Sequence[Doc], cache: FindingsCache) -> str:
+    """What each rule of the personal-data regex packs and each refine step contributes: leave one out."""
+    from screener.detect.pii_refine import STEPS
 
-    out["screener+refine"] = refined
-    return out
+    texts = [d.text for d in docs]
+    rule_ids = sorted(
+        r.id for p in cache.screener.rules.packs if str(p.category) == "personal-data" for r in p.rules
+        if r.kind == "regex"
+    )  # fmt: skip
+    variants: list[tuple[str, dict[str, Any]]] = [
+        ("screener as shipped", {"rules": False, "refine": False}),
+        ("+ regex rules only", {"refine": False}),
+        ("+ refine only", {"rules": False}),
+        ("+ regex rules + refine", {}),
+        *((f"  without {x}", {"skip": [x]}) for x in [*rule_ids, *STEPS]),
+    ]
+    tab = any(d.entities for d in docs)
+    head = f"{'variant':28}" + (f"{'DIRECT':>8}{'QUASI':>8}{'tokP':>8}" if tab else "")
+    head += f"{'tok F2':>8}{'ANY F2':>8}{'ovl F2':>8}"
+    lines = [head, "-" * len(head)]
+    for name, kw in variants:
+        spans, t = evaluate(docs, refined_predictions(cache, texts, **kw))
+        row = f"{name:28}"
+        if tab:
+            row += f"{t.direct.recall:8.3f}{t.quasi.recall:8.3f}{t.tokens.precision:8.3f}"
+        tok, ovl = spans["token"].by_label, spans["overlap"].by_label
+        row += f"{tok[ALL].f(2):8.3f}{tok[ANY].f(2):8.3f}{ovl[ALL].f(2):8.3f}"
+        lines.append(row)
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------- scoring
@@ -190,8 +237,10 @@ def run(args: argparse.Namespace) -> int:
     data: Path = args.data
     names = ["tab", "synth", "enron"] if args.dataset == "all" else [args.dataset]
     predictors: dict[str, Predictor] = {}
+    cache: FindingsCache | None = None
     if args.system in {"screener", "both"}:
-        predictors.update(screener_predictors(args.refine))
+        found, cache = screener_predictors(args.refine)
+        predictors.update(found)
     if args.system in {"presidio", "both"}:
         predictors["presidio"] = presidio_predictor(args.presidio_threshold)
     if not predictors:
@@ -225,6 +274,9 @@ def run(args: argparse.Namespace) -> int:
         if any(d.entities for d in docs):
             print(f"[{name}] TAB measures (masking, labels ignored)")
             print(tab_table(tab_scores))
+        if args.ablate and cache is not None:
+            print(f"[{name}] leave-one-out: token-level F2 (typed ALL, untyped ANY), overlap F2, TAB measures")
+            print(ablation_table(docs, cache))
         if args.errors:
             from bench.errors import error_report
 
@@ -246,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="also score screener+refine (pii_extra rules + pii_refine on the screener's findings)",
     )
+    ap.add_argument("--ablate", action="store_true", help="leave-one-out table of the regex rules and refine steps")
     ap.add_argument("--errors", type=int, default=0, metavar="K", help="print an error breakdown, K examples each")
     return run(ap.parse_args(argv))
 

@@ -4,21 +4,21 @@ Each step is a general rule about language, never a list of documents or names; 
 bench/README.md shows what each one fixes and what it costs. Only findings of the model (Presidio's
 SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, rule packs) pass unchanged.
 
-1. Edges: a leading article ("the Ministry") and a trailing possessive ("Smith's") are not part of a name.
-2. Titles: a courtesy title right before a person ("Mr", "Mrs", "Dr") joins the span: it reveals gender
+1. ``edges``: a leading article ("the Ministry") and a trailing possessive ("Smith's") are not part of a name.
+2. ``titles``: a courtesy title right before a person ("Mr", "Mrs", "Dr") joins the span: it reveals gender
    and is masked with the name.
-3. Generic institutions: a span made only of generic institutional words and adjectives of nationality,
+3. ``generic`` institutions: a span made only of generic institutional words and adjectives of nationality,
    ending in an institution noun ("the Court", "Grand Chamber", "Ministry of Justice", "the Turkish
    Government") names no one and is dropped.
-4. Legal citations read as persons: "Articles 6 § 1", "Law no. 2004", "Appendix II" are not people.
-5. Relative and vague dates: "two days later", "next week", "monthly", "a couple of months", "years" point
+4. ``citations``: legal citations read as persons: "Articles 6 § 1", "Law no. 2004", "Appendix II" are not people.
+5. ``dates``: relative and vague dates: "two days later", "next week", "monthly", "a couple of months", "years" point
    at no moment in time and are dropped; calendar dates and counted durations ("three years'
    imprisonment" can identify) stay.
-6. Headings and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
+6. ``headings`` and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
    everyday abbreviation (SSN, IBAN, ATM, ASAP), is not an organisation.
-7. Addresses: a street match grows over its address block (pii_address.complete_addresses).
-8. Naming cues: a model ORGANIZATION or LOCATION right after "My name is", "Name:", "Dear" is a PERSON.
-9. Overlaps: of two findings of the same entity that overlap, the longer one is kept (a rule-pack match
+7. ``addresses``: a street match grows over its address block (pii_address.complete_addresses).
+8. ``cues``: a model ORGANIZATION or LOCATION right after "My name is", "Name:", "Dear" is a PERSON.
+9. ``overlaps``: of two findings of the same entity that overlap, the longer one is kept (a rule-pack match
    "Mr Ahmet Kaya" absorbs the model's "Ahmet Kaya").
 """
 
@@ -34,6 +34,7 @@ from screener.model import Category, Finding, Span, sort_findings
 from screener.text.normalize import NormalizedText
 
 MODEL_METHOD = "SpacyRecognizer"
+STEPS = ("edges", "titles", "generic", "citations", "dates", "headings", "addresses", "cues", "overlaps")
 NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -113,16 +114,16 @@ def _is_model(f: Finding) -> bool:
     return f.category is Category.PERSONAL_DATA and f.evidence.method == MODEL_METHOD
 
 
-def _trim(f: Finding, original: str) -> Finding:
+def _trim(f: Finding, original: str, skip: frozenset[str]) -> Finding:
     s, e = f.span.start, f.span.end
     part = original[s:e]
     m = _LEADING_ARTICLE.match(part)
-    if m and m.end() < len(part):
+    if "edges" not in skip and m and m.end() < len(part):
         s += m.end()
     p = _TRAILING_POSSESSIVE.search(original[s:e])
-    if p and p.start() > 0 and f.entity in NAME_ENTITIES:
+    if "edges" not in skip and p and p.start() > 0 and f.entity in NAME_ENTITIES:
         e = s + p.start()
-    if f.entity == "PERSON":
+    if "titles" not in skip and f.entity == "PERSON":
         t = _TITLE_BEFORE.search(original[max(0, s - 8) : s])
         if t:
             s = max(0, s - 8) + t.start()
@@ -146,24 +147,25 @@ def _line_of(original: str, start: int, end: int) -> str:
     return original[a : b if b >= 0 else len(original)]
 
 
-def _drop(f: Finding, original: str) -> bool:
+def _drop_reason(f: Finding, original: str) -> str | None:
+    """The step that drops ``f``, if any."""
     span = original[f.span.start : f.span.end]
     words = _words(span)
     if not words:
-        return True
+        return "edges"
     if f.entity in NAME_ENTITIES and words[-1] in GENERIC_WORDS and all(_generic(w) for w in words):
-        return True
+        return "generic"
     if f.entity == "PERSON" and (words[0] in CITATION_HEADS or "§" in span):
-        return True
+        return "citations"
     if f.entity == "DATE_TIME" and any(rx.match(span.strip()) for rx in (_RELATIVE, _LATER, _VAGUE)):
-        return True
+        return "dates"
     if f.entity == "ORGANIZATION":
         if span.strip().upper() in COMMON_ABBREVIATIONS:
-            return True
+            return "headings"
         letters = [c for c in _line_of(original, f.span.start, f.span.end) if c.isalpha()]
         if len(letters) > 3 and all(c.isupper() for c in letters) and len(span.split()) <= 3:
-            return True
-    return False
+            return "headings"
+    return None
 
 
 def _absorb(findings: list[Finding]) -> list[Finding]:
@@ -179,17 +181,35 @@ def _absorb(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def refine(findings: Iterable[Finding], text: NormalizedText, nlp: NlpResult | None = None) -> list[Finding]:
+def refine(
+    findings: Iterable[Finding],
+    text: NormalizedText,
+    nlp: NlpResult | None = None,
+    *,
+    skip: Iterable[str] = (),
+) -> list[Finding]:
     """The findings with the model's personal-data spans corrected; other findings pass unchanged.
 
+    ``skip`` names steps of :data:`STEPS` to leave out (for measuring what each one contributes).
     ``nlp`` is accepted for future steps that need the model's analysis; the current rules read only the text.
     """
+    off = frozenset(skip)
+    unknown = off - set(STEPS)
+    if unknown:
+        raise ValueError(f"unknown refine steps: {sorted(unknown)}")
     original = text.original
     out: list[Finding] = []
     for f in findings:
         if _is_model(f):
-            f = _relabel(_trim(f, original), original)
-            if _drop(f, original):
+            f = _trim(f, original, off)
+            if "cues" not in off:
+                f = _relabel(f, original)
+            reason = _drop_reason(f, original)
+            if reason is not None and reason not in off:
                 continue
         out.append(f)
-    return list(sort_findings(_absorb(complete_addresses(out, original))))
+    if "addresses" not in off:
+        out = complete_addresses(out, original)
+    if "overlaps" not in off:
+        out = _absorb(out)
+    return list(sort_findings(out))
