@@ -277,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
         if args.ablate and cache is not None:
             print(f"[{name}] leave-one-out: token-level F2 (typed ALL, untyped ANY), overlap F2, TAB measures")
             print(ablation_table(docs, cache))
-        if args.errors:
+        if args.errors is not None:
             from bench.errors import error_report
 
             for sys_name, preds in all_preds.items():
@@ -299,7 +299,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also score screener+refine (pii_extra rules + pii_refine on the screener's findings)",
     )
     ap.add_argument("--ablate", action="store_true", help="leave-one-out table of the regex rules and refine steps")
-    ap.add_argument("--errors", type=int, default=0, metavar="K", help="print an error breakdown, K examples each")
+    ap.add_argument(
+        "--errors",
+        type=int,
+        default=None,
+        metavar="K",
+        help="print an error breakdown by category, K examples each (0: counts)",
+    )
     return run(ap.parse_args(argv))
 
 
