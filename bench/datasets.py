@@ -105,15 +105,24 @@ def unmapped_report(docs: list[Doc]) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- TAB
-def load_tab(path: Path, limit: int | None = None) -> list[Doc]:
+def load_tab(path: Path, limit: int | None = None, split: str | None = None) -> list[Doc]:
+    """TAB documents in file order; ``split`` keeps only TAB's ``train`` or ``dev`` documents."""
     docs: list[Doc] = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if limit is not None and len(docs) >= limit:
                 break
             rec = json.loads(line)
+            if split is not None and _tab_split(rec) != split:
+                continue
             docs.append(_tab_doc(rec))
     return docs
+
+
+def _tab_split(rec: dict[str, object]) -> str:
+    meta = rec.get("metadata")
+    prov = meta.get("provenance") if isinstance(meta, dict) else None
+    return str(prov.get("dataset_type", "")) if isinstance(prov, dict) else ""
 
 
 def _tab_doc(rec: dict[str, object]) -> Doc:

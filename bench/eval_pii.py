@@ -252,7 +252,9 @@ def run(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"[{name}] data not found at {path}; skipped (see the data README)")
             continue
-        docs = loader(path, args.limit)
+        docs = (
+            loader(path, args.limit, args.tab_split) if name == "tab" and args.tab_split else loader(path, args.limit)
+        )
         texts = [d.text for d in docs]
         words = sum(len(t.split()) for t in texts)
         print(f"\n=== {name}: {len(docs)} documents, {words} words; {unmapped_report(docs)}")
@@ -290,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dataset", choices=["tab", "synth", "enron", "all"], default="all")
     ap.add_argument("--system", choices=["presidio", "screener", "both"], default="both")
     ap.add_argument("--limit", type=int, default=None, help="first N documents of each dataset")
+    ap.add_argument("--tab-split", choices=["train", "dev"], default=None, help="only TAB's train or dev documents")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default ../shared/data)")
     ap.add_argument("--presidio-threshold", type=float, default=0.0, help="Presidio score threshold (default 0)")
     ap.add_argument(

@@ -9,7 +9,7 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
    and is masked with the name.
 3. ``generic`` institutions: a span made only of generic institutional words and adjectives of nationality,
    ending in an institution noun ("the Court", "Grand Chamber", "Ministry of Justice", "the Turkish
-   Government") names no one and is dropped.
+   Government", "the United Kingdom Government") names no one and is dropped.
 4. ``citations``: legal citations read as persons: "Articles 6 § 1", "Law no. 2004", "Appendix II" are not people.
 5. ``dates``: relative and vague dates: "two days later", "next week", "monthly", "a couple of months", "years" point
    at no moment in time and are dropped; calendar dates and counted durations ("three years'
@@ -30,6 +30,7 @@ from collections.abc import Iterable
 
 from screener.detect.base import NlpResult
 from screener.detect.pii_address import complete_addresses
+from screener.detect.pii_words import CITATION_HEADS, COMMON_ABBREVIATIONS, COUNTRY_WORDS, GENERIC_WORDS
 from screener.model import Category, Finding, Span, sort_findings
 from screener.text.normalize import NormalizedText
 
@@ -42,36 +43,11 @@ _TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mme|Mlle|Dr|Prof|Sir|Dame)\.?\s+$")
 _WORD = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)?|\d+")
 
-# Words that, alone or together, name a kind of institution, body or procedure, not a particular one.
-GENERIC_WORDS = frozenset(
-    """
-    court courts tribunal tribunals chamber chambers section sections division bench panel registry registrar
-    government governments state states ministry ministries minister department office agency authority
-    authorities administration commission commissioner committee council assembly parliament senate
-    congress cabinet prosecutor prosecutors prosecution police army navy board bureau service services
-    president vice deputy chief head judge judges justice general public federal national regional
-    district municipal county city local provincial supreme constitutional administrative civil criminal
-    appeal appeals appellate high higher lower first second third fourth fifth sixth seventh eighth
-    grand plenary joint high human rights european international interior foreign affairs defence defense
-    finance education health labour labor social security internal home economy economic trade law
-    convention protocol treaty charter union community applicant applicants respondent defendant plaintiff
-    claimant witness counsel lawyer agent secretary
-    """.split()  # noqa: SIM905
-)
 _FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "du", "des", "la", "le", "to", "at"})
 
 _NAME_CUE = re.compile(r"(?:\bmy\s+name\s+is|\bname\s*:|\bdear|\bhello|\bhi|\bthis\s+is)[ \t]*$", re.IGNORECASE)
 # Adjectives of nationality ("Turkish", "Austrian", "Maltese"): with an institution noun they name a state body.
 _DEMONYM = re.compile(r"^[a-z]{3,}(?:ish|ese|ian|ean|ic)$")
-
-# Heads of legal citations and document parts that the model reads as persons.
-CITATION_HEADS = frozenset(
-    """
-    article articles art law laws act acts rule rules section sections chapter chapters appendix annex
-    paragraph paragraphs protocol convention code regulation regulations directive decree ordinance schedule
-    clause clauses part title item
-    """.split()  # noqa: SIM905
-)
 
 _NUMBER_WORD = (
     r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|few|several|"
@@ -93,17 +69,10 @@ _RELATIVE = re.compile(
     r"nightly|recently|now|then|the\s+autumn\s+and\s+winter)$",
     re.IGNORECASE,
 )
-# Everyday abbreviations that are not organisations.
-COMMON_ABBREVIATIONS = frozenset(
-    """
-    SSN IBAN ATM ASAP PIN CEO CFO COO CTO HR IT FAQ PDF ID DOB FYI ETA NB PS TBD OK AM PM TV DVD CD PC URL
-    VAT GDP CV MBA PHD USB GPS SMS IP VPN API NDA ZIP PO FACTS THE LAW
-    """.split()  # noqa: SIM905
-)
 
 
 def _generic(word: str) -> bool:
-    return word in GENERIC_WORDS or word in _FUNCTION_WORDS or bool(_DEMONYM.match(word))
+    return word in GENERIC_WORDS or word in _FUNCTION_WORDS or word in COUNTRY_WORDS or bool(_DEMONYM.match(word))
 
 
 def _words(text: str) -> list[str]:
