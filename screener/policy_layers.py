@@ -89,7 +89,8 @@ def _apply_level(policy: Policy, level: Level, layers: Sequence[PolicyLayer]) ->
             categories[cat] = _strictest(categories.get(cat), _stamp(rule, level, layer.name))
         for prefix, rule in layer.rules.items():
             rules[prefix] = _strictest(rules.get(prefix), _stamp(rule, level, layer.name))
-        if layer.fail_on is not None and (fail_on is None or VERDICT_SEVERITY[layer.fail_on] < VERDICT_SEVERITY[fail_on]):
+        if layer.fail_on is not None and (fail_on is None
+                                          or VERDICT_SEVERITY[layer.fail_on] < VERDICT_SEVERITY[fail_on]):
             fail_on = layer.fail_on
     names = tuple(f"{level}:{layer.name}" for layer in layers)
 

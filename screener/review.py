@@ -210,7 +210,8 @@ def apply_overrides(result: ScreenResult, allowlist: Overrides, text: str | None
         review = allowlist._finding_review(result, d.finding, text)
         decisions.append(d if review is None else _decide(d, review))
         changed += review is not None
-    verdict, reasons = result.verdict, result.reasons
+    verdict: Verdict = result.verdict
+    reasons = result.reasons
     if changed:
         verdict, summary = verdict_of(decisions)
         notes = tuple(r for r in result.reasons if r.split(":", 1)[0] not in {*(a.value for a in Action),

@@ -69,19 +69,19 @@ def _decision(raw: Any) -> Decision:
         raise ValueError("finding score must be a number")
     finding = Finding(
         rule_id=str(_str(raw.get("rule_id"), "rule_id")),
-        category=Category(raw.get("category")),
+        category=Category(str(raw.get("category"))),
         span=_span(raw.get("span"), "span"),
         score=float(score),
         evidence=_evidence(raw.get("evidence")),
     )
-    return Decision(finding, Action(raw.get("action")), str(_str(raw.get("reason"), "reason")))
+    return Decision(finding, Action(str(raw.get("action"))), str(_str(raw.get("reason"), "reason")))
 
 
 def result_from_dict(raw: Mapping[str, Any]) -> ScreenResult:
     """The ScreenResult of one record; raises ValueError on any malformed field."""
     if raw.get("schema") != RESULT_SCHEMA:
         raise ValueError(f"not a {RESULT_SCHEMA} record")
-    meta = raw.get("metadata") or {}
+    meta = raw.get("metadata", {})
     if not isinstance(meta, dict):
         raise ValueError("metadata must be an object")
     employers = meta.get("employers") or []
@@ -95,7 +95,7 @@ def result_from_dict(raw: Mapping[str, Any]) -> ScreenResult:
     decisions = tuple(_decision(f) for f in raw.get("findings") or [])
     return ScreenResult(
         submission_id=str(_str(raw.get("id"), "id")),
-        verdict=Verdict(raw.get("verdict")),
+        verdict=Verdict(str(raw.get("verdict"))),
         decisions=decisions,
         reasons=tuple(str(r) for r in raw.get("reasons") or []),
         metadata=Metadata.of(_str(meta.get("expert_id"), "metadata.expert_id", True),
