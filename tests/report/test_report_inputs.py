@@ -76,5 +76,5 @@ def test_clusters_merge_overlaps_and_skip_bad_spans() -> None:
     from tests.legal_support import decision, finding
     ds = (*r.decisions, decision(finding("PII103", 5, 20)), decision(finding("PII104", 80, 999)))
     got = clusters(replace(r, decisions=ds).decisions, len(TEXT))
-    assert [(c.start, c.end, c.members) for c in got][0] == (0, 20, (0, 2))
+    assert (got[0].start, got[0].end, got[0].members) == (0, 20, (0, 2))
     assert all(c.end <= len(TEXT) for c in got) and len(got) == 2
