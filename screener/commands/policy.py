@@ -36,6 +36,26 @@ def policy_table(policy: Policy) -> Table:
     return table
 
 
+@app.command("list")
+def list_layers(
+    policy: Annotated[str, typer.Option(help="Policy name, to locate the policies directory.")] = "default",
+    rules: Annotated[Path | None, typer.Option("--rules", help="Rules directory.")] = None,
+) -> None:
+    """List the global policies and the industry and employer layers that can refine them.
+
+    Example: screener policy list
+    """
+    with handled():
+        from screener.config import ScreenerConfig
+
+        cfg = ScreenerConfig.load(policy=policy, rules_dir=rules)
+        root = cfg.rules_dir / "policies"
+        console = Console(highlight=False)
+        for title, folder in (("global", root), ("industry", root / "industries"), ("employer", root / "employers")):
+            names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+            console.print(f"{title}: {', '.join(names) or '(none)'}")
+
+
 @app.command()
 def show(
     policy: Annotated[str, typer.Option(help="Policy name under rules/policies, or a file.")] = "default",

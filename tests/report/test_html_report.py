@@ -96,8 +96,8 @@ def test_csp_is_strict_and_matches_the_inline_style(hostile_page: str) -> None:
 
 
 @pytest.mark.parametrize(("show_text", "present", "absent"), [
-    (False, ["PERSON \u25aa", "EMAIL_ADDRESS \u25aa", "approved the Northwind loan"], ["Whitfield", "dana@example"]),
-    (True, ["Dana Whitfield", "dana@example.com"], ["PERSON \u25aa"]),
+    (False, ["PERSON \u25aa", "EMAIL_ADDRESS \u25aa", "approved the Northwind loan"], ["Hallam", "dana@example"]),
+    (True, ["Priya Hallam", "dana@example.com"], ["PERSON \u25aa"]),
 ], ids=["masked-by-default", "show-text"])
 def test_masking(show_text: bool, present: list[str], absent: list[str]) -> None:
     page = render_report([person_result()], {"sub-1": TEXT}, show_text=show_text, generated_at=WHEN)
@@ -114,8 +114,8 @@ def test_masking(show_text: bool, present: list[str], absent: list[str]) -> None
 def test_positions_only_without_the_screened_text(texts: dict[str, str] | None, note: str) -> None:
     page = render_report([person_result()], texts, show_text=True, generated_at=WHEN)
     assert note in page
-    assert "Whitfield" not in page and 'class="text"' not in page
-    s, e = span_of(TEXT, "Dana Whitfield")
+    assert "Hallam" not in page and 'class="text"' not in page
+    s, e = span_of(TEXT, "Priya Hallam")
     assert f"characters {s}&ndash;{e}" in page
 
 
@@ -192,7 +192,7 @@ def test_fragments_side_by_side_only_with_show_source(show_source: bool, side: b
 
 
 def test_overlapping_findings_make_one_highlight() -> None:
-    s, e = span_of(TEXT, "Dana Whitfield")
+    s, e = span_of(TEXT, "Priya Hallam")
     ds = [decision(finding("PII101", s, e)), decision(finding("PII103", s + 5, e + 9, entity="ORGANIZATION")),
           decision(finding("SEC401", *span_of(TEXT, "Northwind"), Category.SECRET, entity="TOKEN"), Action.BLOCK)]
     page = render_report([result("o", TEXT, ds)], {"o": TEXT}, generated_at=WHEN)

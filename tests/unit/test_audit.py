@@ -107,7 +107,7 @@ def test_entries_hold_no_text_but_every_version(tmp_path: Path) -> None:
     assert entry.at == FIXED.isoformat(timespec="microseconds")
     log.close()
     raw = (tmp_path / "audit.db").read_bytes()
-    for words in ("Whitfield", "dana@example", "7946", TEXT[:20]):
+    for words in ("Hallam", "dana@example", "7946", TEXT[:20]):
         assert words.encode() not in raw
 
 

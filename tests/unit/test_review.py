@@ -23,7 +23,7 @@ from screener.review import (
 from tests.legal_support import TEXT, decision, finding, person_result, result, span_of
 
 AT = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
-NAME = FindingRef("PII101", Span(*span_of(TEXT, "Dana Whitfield")))
+NAME = FindingRef("PII101", Span(*span_of(TEXT, "Priya Hallam")))
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_accept_finding_confirms_it(log: AuditLog) -> None:
     assert "confirmed: accepted by dana" in after.decisions[0].reason
 
 
-OTHER = "A note from Dana Whitfield about pricing."
+OTHER = "A note from Priya Hallam about pricing."
 DIFFERENT = "A note from Alex Moreno about pricing."
 
 
@@ -115,7 +115,7 @@ DIFFERENT = "A note from Alex Moreno about pricing."
 def test_allow_list_scopes(log: AuditLog, scope: Scope, text: str | None, expert: str, employers: tuple[str, ...],
                            applies: bool) -> None:
     overrides = _review(log, ReviewAction.DISMISS, NAME, scope=scope, text=TEXT)
-    words = "Alex Moreno" if text == DIFFERENT else "Dana Whitfield"
+    words = "Alex Moreno" if text == DIFFERENT else "Priya Hallam"
     s, e = span_of(text or OTHER, words)
     other = result("sub-7", text or OTHER, [decision(finding("PII101", s, e))], expert=expert, employers=employers)
     after = apply_overrides(other, overrides, text=text)
@@ -128,7 +128,7 @@ def test_allow_list_entry_stores_no_words(log: AuditLog) -> None:
     overrides = _review(log, ReviewAction.DISMISS, NAME, scope=Scope.EXPERT, text=TEXT)
     entry = overrides.reviews[0]
     assert entry.scope_value == "EXP-1" and entry.match is not None and len(entry.match) == 64
-    assert "Whitfield" not in str(entry.to_dict())
+    assert "Hallam" not in str(entry.to_dict())
 
 
 def test_unscanned_is_never_overridden(log: AuditLog) -> None:
