@@ -27,7 +27,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from screener.model import Category, Finding, ScreenResult, Verdict, text_sha256
+from screener.model import CATEGORY_PREFIX, Category, Finding, ScreenResult, Verdict, text_sha256
 from screener.report.jsonl import atomic_writer
 from screener.report.textview import finalize, passage, render_text
 from screener.ruleset.loader import RuleSet
@@ -126,7 +126,7 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
     return views
 
 
-def _bars(counts: Mapping[str, int], width: int = 260) -> list[dict[str, Any]]:
+def _bars(counts: Mapping[str, int], width: int = 190) -> list[dict[str, Any]]:
     top = max(counts.values(), default=0) or 1
     return [{"label": k, "value": v, "width": max(2, round(width * v / top)) if v else 0, "y": i * 26}
             for i, (k, v) in enumerate(counts.items())]
@@ -168,6 +168,7 @@ def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | No
         verdict_bars=_bars(verdicts), category_bars=_bars(categories),
         employers=sorted(employers.items()), glossary=glossary, show_text=show_text,
         texts_given=texts is not None, total=len(results),
+        prefixes={c.value: CATEGORY_PREFIX[c] for c in Category},
         findings_total=sum(len(r.decisions) for r in results),
     )
 

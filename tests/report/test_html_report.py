@@ -141,7 +141,7 @@ def test_rows_and_details_carry_filter_classes() -> None:
     page = render_report([result("x", TEXT, [emp], employers=["northwind"])], None, generated_at=WHEN)
     assert page.count('class="fl v-flag c-employer-identifier"') == 1
     assert page.count('class="subm fl v-flag c-employer-identifier"') == 1
-    assert "<td>northwind</td><td class=\"n\">1</td><td class=\"n\">1</td>" in page
+    assert '<td>northwind</td><td class="n">1</td><td class="n">1</td>' in page
 
 
 def test_summary_counts_chart_and_stamp(rules: RuleSet) -> None:
