@@ -110,6 +110,37 @@ def test_examples_report_renders(examples_report: Path, tmp_path: Path) -> None:
     assert dom.count("script") == 0
 
 
+IDS = ["banker_process.txt", "consultant_report.md", "form-001", "form-002", "form-003"]
+
+
+@pytest.mark.parametrize(("radio", "shown"), [
+    ("fv-all", IDS),
+    ("fv-allow", ["form-002"]),
+    ("fv-redact", ["banker_process.txt", "consultant_report.md", "form-001", "form-003"]),
+    ("fv-block", []),
+    ("fc-personal-data", ["banker_process.txt", "consultant_report.md", "form-001", "form-003"]),
+    ("fc-secret", []),
+], ids=["all", "verdict-allow", "verdict-redact", "verdict-block-none", "category-personal-data",
+        "category-secret-none"])
+def test_filters_hide_what_does_not_match(examples_report: Path, tmp_path: Path, radio: str,
+                                          shown: list[str]) -> None:
+    """The CSS-only filters, as the browser lays them out: printed to PDF, hidden submissions are absent."""
+    from pypdf import PdfReader
+
+    group = radio.split("-")[0]
+    page = examples_report.read_text(encoding="utf-8")
+    page = page.replace(f'id="{group}-all" checked', f'id="{group}-all"')
+    page = page.replace(f'name="{group}" id="{radio}"', f'name="{group}" id="{radio}" checked')
+    assert page.count("\" checked>") == 2
+    filtered = tmp_path / "filtered.html"
+    filtered.write_text(page, encoding="utf-8")
+    pdf = tmp_path / "filtered.pdf"
+    chromium(filtered, tmp_path / "p", f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", "")
+    for sub in IDS:
+        assert (sub in text) is (sub in shown), sub
+
+
 def test_control_page_shows_the_harness_detects_execution(tmp_path: Path) -> None:
     control = tmp_path / "control.html"
     control.write_text("<!DOCTYPE html><html><head><title>control</title></head><body>"
