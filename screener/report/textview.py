@@ -16,14 +16,16 @@ from markupsafe import Markup, escape
 
 from screener.model import CATEGORY_PRIORITY, Decision
 
-_KEEP = frozenset("\n\t")
+_KEEP = frozenset("\n\t\r")
 _HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+# Letters and marks that render as nothing: Hangul fillers and the combining grapheme joiner.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u034f")
 MASK_MAX = 12
 MASK_CH = "\u25aa"
 
 
 def is_hidden(ch: str) -> bool:
-    return ch not in _KEEP and unicodedata.category(ch) in _HIDDEN
+    return ch not in _KEEP and (ch in _BLANK or unicodedata.category(ch) in _HIDDEN)
 
 
 def visible(text: str) -> Markup:

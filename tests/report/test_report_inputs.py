@@ -64,7 +64,11 @@ def test_texts_by_scan_ids(tmp_path: Path) -> None:
     ("line\nnext\ttab", "line\nnext\ttab"),
     ("\u2028", '<span class="ctl">U+2028</span>'),
     ("\ud800", '<span class="ctl">U+D800</span>'),
-], ids=["escaped", "bidi", "newline-and-tab-kept", "line-separator", "lone-surrogate"])
+    ("a\u3164b", 'a<span class="ctl">U+3164</span>b'),
+    ("tag\U000e0041", 'tag<span class="ctl">U+E0041</span>'),
+    ("crlf\r\n", "crlf\r\n"),
+], ids=["escaped", "bidi", "newline-and-tab-kept", "line-separator", "lone-surrogate", "hangul-filler",
+        "tag-character", "crlf-kept"])
 def test_visible(text: str, expected: str) -> None:
     assert str(visible(text)) == expected
 
