@@ -200,7 +200,8 @@ def apply_overrides(result: ScreenResult, allowlist: Overrides, text: str | None
     """The result with reviews applied: decisions, verdict and reasons say who overrode what and why.
 
     ``text`` (the submission's original text) is needed only for expert- and employer-wide entries; without
-    it those entries do not apply (fail closed). Pure: the input result is not changed.
+    it those entries do not apply (fail closed). Pure: the input result is not changed. Idempotent: a result
+    that already carries a review (screened with the allow-list, then reported with it) is not changed twice.
     """
     if result.verdict is Verdict.UNSCANNED or not allowlist.reviews:
         return result
@@ -208,6 +209,8 @@ def apply_overrides(result: ScreenResult, allowlist: Overrides, text: str | None
     changed = 0
     for d in result.decisions:
         review = allowlist._finding_review(result, d.finding, text)
+        if review is not None and review.signature() in d.reason:  # applied already (idempotent)
+            review = None
         decisions.append(d if review is None else _decide(d, review))
         changed += review is not None
     verdict: Verdict = result.verdict
@@ -218,6 +221,8 @@ def apply_overrides(result: ScreenResult, allowlist: Overrides, text: str | None
                                                                                "highest severity"})
         reasons = (*summary, f"{changed} finding(s) overridden by review", *notes)
     top = allowlist._verdict_review(result)
+    if top is not None and any(top.signature() in r for r in result.reasons):  # applied already
+        top = None
     current = replace(result, decisions=tuple(decisions), verdict=verdict, reasons=reasons)
     if top is not None:
         if top.action is ReviewAction.BLOCK:

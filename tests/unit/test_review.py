@@ -173,3 +173,13 @@ def test_reviews_are_in_the_chain(log: AuditLog) -> None:
 def test_finding_ref_parse_errors(text: str) -> None:
     with pytest.raises(InputError):
         FindingRef.parse(text)
+
+
+@pytest.mark.parametrize("action", [ReviewAction.DISMISS, ReviewAction.BLOCK, ReviewAction.ACCEPT],
+                         ids=["dismiss", "block", "accept"])
+def test_applying_twice_changes_nothing_more(log: AuditLog, action: ReviewAction) -> None:
+    _review(log, action, NAME if action is ReviewAction.DISMISS else None)
+    overrides = _review(log, ReviewAction.ACCEPT, NAME)
+    once = apply_overrides(person_result("sub-1", employers=["acme"]), overrides)
+    assert once != person_result("sub-1", employers=["acme"])
+    assert apply_overrides(once, overrides) == once
