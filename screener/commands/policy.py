@@ -84,3 +84,8 @@ def show(
         console = Console(highlight=False)
         console.print(policy_table(effective))
         console.print(f"layers: {', '.join(effective.layers) or '(none)'}")
+        layered = {name.split(":", 1)[1] for name in effective.layers if name.startswith("employer:")}
+        for emp in employer or ():
+            if emp not in layered:
+                console.print(f"employer {emp}: no policy layer (policies/employers/{emp}.yaml); the global and "
+                              "industry entries apply")

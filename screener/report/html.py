@@ -43,6 +43,7 @@ class FindingView:
     rule_anchor: str | None
     rule_name: str | None
     what: str | None
+    remedy: str | None
     evidence: tuple[tuple[str, str], ...]
     own: Markup | None  # the submission's words, for side-by-side fragment views
     source: str | None  # the aligned source passage (show_source only)
@@ -115,7 +116,8 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
                 if source is not None and text is not None:
                     own = passage(text, f.span.start, f.span.end, True, f.entity)
             fviews.append(FindingView(a, d, rule_anchor.get(f.rule_id), rule.name if rule else None,
-                                      rule.docs.what if rule else None, _evidence(f), own, source))
+                                      rule.docs.what if rule else None, rule.docs.remedy if rule else None,
+                                      _evidence(f), own, source))
         counts = Counter(f.category.value for f in r.findings)
         classes = " ".join([f"v-{r.verdict.value}", *(f"c-{c}" for c in sorted(counts))])
         views.append(SubmissionView(

@@ -74,24 +74,57 @@ def clusters(decisions: Sequence[Decision], length: int) -> list[Cluster]:
     return out
 
 
-def render_text(text: str, decisions: Sequence[Decision], anchors: Sequence[str], show_text: bool) -> Markup:
-    """The whole text with each cluster of findings highlighted (and masked unless ``show_text``)."""
+def _windows(cs: Sequence[Cluster], length: int, limit: int, context: int) -> list[tuple[int, int]]:
+    """The whole text when it is short; else the passages around findings, merged, within ``limit``."""
+    if length <= limit:
+        return [(0, length)]
+    out: list[tuple[int, int]] = []
+    for c in cs:
+        start, end = max(0, c.start - context), min(length, c.end + context)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    kept: list[tuple[int, int]] = []
+    total = 0
+    for start, end in out:
+        if total + (end - start) > limit:
+            break
+        kept.append((start, end))
+        total += end - start
+    return kept or [(0, min(length, limit))]
+
+
+def render_text(text: str, decisions: Sequence[Decision], anchors: Sequence[str], show_text: bool,
+                limit: int = 200_000, context: int = 300) -> Markup:
+    """The text with each cluster of findings highlighted (and masked unless ``show_text``). A text longer
+    than ``limit`` characters is shown as the passages around its findings, with gaps marked."""
+    cs = clusters(decisions, len(text))
     parts: list[str] = []
-    pos = 0
-    for c in clusters(decisions, len(text)):
-        parts.append(str(visible(text[pos:c.start])))
-        top = max(c.members, key=lambda i: CATEGORY_PRIORITY[decisions[i].finding.category])
-        d = decisions[top]
-        acted = any(decisions[i].action.value != "allow" for i in c.members)
-        codes = " ".join(sorted({decisions[i].finding.rule_id for i in c.members}))
-        label = (str(visible(text[c.start:c.end])) if show_text
-                 else f"{escape(d.finding.entity)} {MASK_CH * min(MASK_MAX, c.end - c.start)}")
-        parts.append(
-            f'<a class="hit cat-{d.finding.category.value}{"" if acted else " allowed"}" '
-            f'href="#{anchors[top]}" title="{escape(codes)}">{label}</a>'
-        )
-        pos = c.end
-    parts.append(str(visible(text[pos:])))
+    previous_end = 0
+    for w_start, w_end in _windows(cs, len(text), limit, context):
+        if w_start > previous_end:
+            parts.append(f'<span class="gap">[{w_start - previous_end} characters not shown]</span>\n')
+        pos = w_start
+        for c in cs:
+            if c.start < w_start or c.end > w_end:
+                continue
+            parts.append(str(visible(text[pos:c.start])))
+            top = max(c.members, key=lambda i: CATEGORY_PRIORITY[decisions[i].finding.category])
+            d = decisions[top]
+            acted = any(decisions[i].action.value != "allow" for i in c.members)
+            codes = " ".join(sorted({decisions[i].finding.rule_id for i in c.members}))
+            label = (str(visible(text[c.start:c.end])) if show_text
+                     else f"{escape(d.finding.entity)} {MASK_CH * min(MASK_MAX, c.end - c.start)}")
+            parts.append(
+                f'<a class="hit cat-{d.finding.category.value}{"" if acted else " allowed"}" '
+                f'href="#{anchors[top]}" title="{escape(codes)}">{label}</a>'
+            )
+            pos = c.end
+        parts.append(str(visible(text[pos:w_end])))
+        previous_end = w_end
+    if previous_end < len(text):
+        parts.append(f'\n<span class="gap">[{len(text) - previous_end} characters not shown]</span>')
     return Markup("".join(parts))
 
 

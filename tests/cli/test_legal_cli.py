@@ -122,8 +122,9 @@ def test_review_errors(batch: dict[str, Path], argv: list[str], message: str) ->
 
 
 def test_policy_show() -> None:
-    out = _ok(runner.invoke(policy.app, ["show", "--employer", "northwind"]))
+    out = _ok(runner.invoke(policy.app, ["show", "--employer", "northwind", "-e", "initech"]))
     assert "employer northwind" in out and "industry banking" in out and "unscanned always fails" in out
+    assert "employer initech: no policy layer" in out
     body = json.loads(_ok(runner.invoke(policy.app, ["show", "-e", "northwind", "--policy", "strict", "--json"])))
     assert body["layers"] == ["industry:banking", "employer:northwind"] and len(body["digest"]) == 64
     assert body["rules"]["EMP2"]["action"] == "block"

@@ -82,3 +82,18 @@ def test_clusters_merge_overlaps_and_skip_bad_spans() -> None:
     got = clusters(replace(r, decisions=ds).decisions, len(TEXT))
     assert (got[0].start, got[0].end, got[0].members) == (0, 20, (0, 2))
     assert all(c.end <= len(TEXT) for c in got) and len(got) == 2
+
+
+def test_long_text_shows_passages_around_findings() -> None:
+    from screener.model import Action
+    from screener.report.textview import render_text
+    from tests.legal_support import decision, finding
+
+    text = "a" * 5000 + "SECRET" + "b" * 5000 + "NAME" + "c" * 5000
+    ds = [decision(finding("SEC401", 5000, 5006), Action.BLOCK), decision(finding("PII101", 10006, 10010))]
+    page = str(render_text(text, ds, ["f1", "f2"], True, limit=2000, context=100))
+    assert "SECRET" in page and "NAME" in page
+    assert page.count('class="gap"') == 3
+    assert page.count("[4900 characters not shown]") == 2 and "[4800 characters not shown]" in page
+    assert len(page) < 2000
+    assert str(render_text(text, ds, ["f1", "f2"], True)).count("a") >= 5000  # short enough: whole text
