@@ -19,11 +19,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from screener.commands import audit as audit_cmd
+from screener.commands import policy as policy_cmd
+from screener.commands import review as review_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
+from screener.commands.report import report as report_cmd
 
 if TYPE_CHECKING:
     from screener.config import ScreenerConfig
     from screener.engine import Screener
+    from screener.review import Overrides
 
 app = typer.Typer(
     name="screener",
@@ -54,6 +59,12 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="Installed spaCy m
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules/).")]
 
 
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(review_cmd.app, name="review")
+app.add_typer(policy_cmd.app, name="policy")
+app.command("report")(report_cmd)
+
+
 def _setup_logging() -> None:
     level = logging.DEBUG if os.environ.get("SCREENER_DEBUG") else logging.WARNING
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -75,12 +86,13 @@ def _config(config: Path | None, policy: str | None, employers: list[str] | None
 
 
 def _screener(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
-              corpora: list[Path] | None, model: str | None, rules: Path | None) -> Screener:
+              corpora: list[Path] | None, model: str | None, rules: Path | None,
+              allowlist: Overrides | None = None) -> Screener:
     from screener.engine import Screener
 
     cfg = _config(config, policy, employers, all_employers, corpora, model, rules)
     with err_console.status("loading model and rules", spinner="dots"):
-        return Screener.from_config(cfg)
+        return Screener.from_config(cfg, allowlist=allowlist)
 
 
 def _safe_name(sub_id: str) -> str:
@@ -108,6 +120,11 @@ def scan(
     model: ModelOpt = None,
     rules: RulesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here (matched text "
+                                                                 "masked). Example: --report report.html")] = None,
+    audit_log: Annotated[Path | None, typer.Option("--audit-log", help="Append every screening to this "
+                                                                       "hash-chained audit log and apply the "
+                                                                       "reviews recorded in it.")] = None,
 ) -> None:
     """Screen submissions and give each a verdict: allow, redact, flag, block or unscanned.
 
@@ -122,7 +139,14 @@ def scan(
         from screener.report.jsonl import atomic_writer
         from screener.report.terminal import print_findings, results_table, summary_table
 
-        engine = _screener(config, policy, employer, all_employers, corpus, model, rules)
+        log = allowlist = None
+        if audit_log is not None:
+            from screener.audit import AuditLog
+            from screener.review import overrides_from_log
+
+            log = AuditLog(audit_log)
+            allowlist = overrides_from_log(log)
+        engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist)
         submissions = list(iter_paths(paths, engine.config))
         results = []
         started = time.perf_counter()
@@ -136,6 +160,15 @@ def scan(
         if len(results) != len(submissions):  # the engine's contract; never hand back a silent gap
             raise RuntimeError("result count differs from submission count")
 
+        if log is not None:
+            for r in results:
+                log.record(r)
+            log.close()
+        if report is not None:
+            from screener.report.html import write_report
+            from screener.report.texts import load_texts
+
+            write_report(report, results, load_texts(paths, engine.config), engine.rules)
         if out is not None:
             with atomic_writer(out) as handle:
                 for r in results:
@@ -161,7 +194,7 @@ def scan(
                         print_findings(console, r)
         if not quiet:
             err_console.print(summary_table(results, seconds, engine.policy.name))
-        failing = sum(engine.policy.fails(r.verdict) for r in results)
+        failing = sum(engine.fails(r) for r in results)
         raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
@@ -202,7 +235,7 @@ def redact(
         else:
             sys.stdout.write(result.redacted_text)
         err_console.print(f"{result.verdict.value}: {len(result.findings)} findings")
-        raise typer.Exit(EXIT_FINDINGS if engine.policy.fails(result.verdict) else EXIT_CLEAN)
+        raise typer.Exit(EXIT_FINDINGS if engine.fails(result) else EXIT_CLEAN)
 
 
 @app.command()

@@ -13,17 +13,19 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, NlpResult, ScanInput
 from screener.errors import ExtractionError
-from screener.model import Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
+from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
 from screener.nlp import NlpRunner, load_model
 from screener.policy import Policy
+from screener.policy_layers import PolicyResolver
 from screener.redact import Redactor
+from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
 from screener.text.extract import Limits, extract
@@ -66,10 +68,12 @@ class _Prepared:
 
 class Screener:
     def __init__(self, config: ScreenerConfig, rules: RuleSet, policy: Policy, detectors: Sequence[Detector],
-                 runner: NlpRunner | None) -> None:
+                 runner: NlpRunner | None, allowlist: Overrides | None = None) -> None:
         self.config = config
         self.rules = rules
         self.policy = policy
+        self.policies = PolicyResolver(policy, config.rules_dir / "policies")
+        self.allowlist = allowlist or Overrides()
         self.detectors = tuple(detectors)
         self.runner = runner
         operators: dict[str, str] = {r.id: r.operator for r in rules.rules if r.operator}
@@ -84,13 +88,14 @@ class Screener:
         self.versions: tuple[tuple[str, str], ...] = (
             ("screener", _version("screener")),
             ("rules", rules.digest[:16]),
-            ("policy", policy.name),
+            ("policy", policy.stamp),
             ("model", model),
             *((f"detector:{d.name}", getattr(d, "version", "1")) for d in self.detectors),
         )
 
     @classmethod
-    def from_config(cls, config: ScreenerConfig | None = None, **overrides: Any) -> Screener:
+    def from_config(cls, config: ScreenerConfig | None = None, *, allowlist: Overrides | None = None,
+                    **overrides: Any) -> Screener:
         """Build from a config (default: the bundled rules and corpora, the default policy and model)."""
         if config is None:
             config = ScreenerConfig.load(**overrides)
@@ -113,7 +118,7 @@ class Screener:
         runner = None
         if nlp is not None:
             runner = NlpRunner(nlp, config.nlp_model, config.chunk_chars, config.chunk_overlap, config.nlp_batch_size)
-        return cls(config, rules, policy, detectors, runner)
+        return cls(config, rules, policy, detectors, runner, allowlist)
 
     # -- stages ------------------------------------------------------------------------------------------
 
@@ -183,10 +188,10 @@ class Screener:
         if error is not None:
             return self._unscanned(prep, error)
         findings_sorted = sort_findings(set(findings))
-        decisions = tuple(self.policy.decide(f) for f in findings_sorted)
-        verdict, reasons = self.policy.verdict(decisions)
-        acted = [d.finding for d in decisions if d.action.value != "allow"]
-        return ScreenResult(
+        policy = self.policies.for_employers(self._employers(prep.submission.metadata))
+        decisions = tuple(policy.decide(f) for f in findings_sorted)
+        verdict, reasons = policy.verdict(decisions)
+        result = ScreenResult(
             submission_id=prep.submission.id,
             verdict=verdict,
             decisions=decisions,
@@ -194,9 +199,15 @@ class Screener:
             metadata=prep.submission.metadata,
             sha256=text_sha256(prep.text),
             chars=len(prep.text),
-            redacted_text=self.redactor.redact(prep.text, acted),
-            versions=self.versions,
+            versions=tuple((k, policy.stamp if k == "policy" else v) for k, v in self.versions),
         )
+        result = apply_overrides(result, self.allowlist, prep.text)
+        acted = [d.finding for d in result.decisions if d.action is not Action.ALLOW]
+        return replace(result, redacted_text=self.redactor.redact(prep.text, acted))
+
+    def fails(self, result: ScreenResult) -> bool:
+        """Whether a result fails the run under the policy in force for it (UNSCANNED always fails)."""
+        return self.policies.for_employers(self._employers(result.metadata)).fails(result.verdict)
 
     def _run_nlp(self, batch: list[_Prepared]) -> list[NlpResult | None]:
         if self.runner is None:

@@ -35,7 +35,8 @@ def results_table(results: Sequence[ScreenResult]) -> Table:
     table.add_column("why", overflow="fold")
     for r in results:
         counts = Counter(f.category for f in r.findings)
-        why = "; ".join(r.reasons[:3]) + (" ..." if len(r.reasons) > 3 else "")
+        why = r.reasons[0] if r.reasons else ""
+        why = why if len(why) <= 60 else why[:57].rsplit(",", 1)[0] + ", ..."
         table.add_row(
             r.submission_id,
             f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]",

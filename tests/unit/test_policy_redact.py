@@ -45,7 +45,7 @@ def test_decisions(policy: Policy, finding: Finding, action: Action) -> None:
 def test_verdict_is_the_worst_action(policy: Policy) -> None:
     ds = [policy.decide(f("PII101", Category.PERSONAL_DATA, 0, 4)), policy.decide(f("SEC401", Category.SECRET, 5, 9))]
     verdict, reasons = policy.verdict(ds)
-    assert verdict is Verdict.BLOCK and reasons == ("block: SEC401 x1",)
+    assert verdict is Verdict.BLOCK and reasons == ("block: SEC401 x1", "highest severity: critical")
     assert policy.verdict([]) == (Verdict.ALLOW, ())
     assert policy.fails(Verdict.REDACT) and policy.fails(Verdict.UNSCANNED) and not policy.fails(Verdict.ALLOW)
 
