@@ -109,24 +109,12 @@ def main() -> int:
         return 0
     texts = load_texts(source, args.limit, args.scale)
     words = sum(len(t.split()) for t in texts)
-    print(
-        f"texts: {len(texts)} TAB documents, {words} words, {sum(map(len, texts))} characters; "
-        f"{args.repeat} timed runs per system after a warm-up, each system in its own process"
-    )
+    print(f"texts: {len(texts)} TAB documents, {words} words, {sum(map(len, texts))} characters; "
+          f"{args.repeat} timed runs per system after a warm-up, each system in its own process")
     rows = {}
     for system in args.systems.split(","):
-        cmd = [
-            sys.executable,
-            __file__,
-            "--worker",
-            system,
-            "--data",
-            args.data,
-            "--repeat",
-            str(args.repeat),
-            "--scale",
-            str(args.scale),
-        ] + (["--limit", str(args.limit)] if args.limit else [])
+        cmd = [sys.executable, __file__, "--worker", system, "--data", args.data, "--repeat", str(args.repeat),
+               "--scale", str(args.scale)] + (["--limit", str(args.limit)] if args.limit else [])
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if proc.returncode != 0:
             print(f"{system}: failed\n{proc.stderr[-2000:]}")
