@@ -71,8 +71,10 @@ _RELATIVE = re.compile(
 )
 
 
-def _generic(word: str) -> bool:
-    return word in GENERIC_WORDS or word in _FUNCTION_WORDS or word in COUNTRY_WORDS or bool(_DEMONYM.match(word))
+def _generic(word: str, entity: str) -> bool:
+    if word in GENERIC_WORDS or word in _FUNCTION_WORDS or _DEMONYM.match(word):
+        return True
+    return entity == "ORGANIZATION" and word in COUNTRY_WORDS  # a state body; a country as a place stays
 
 
 def _words(text: str) -> list[str]:
@@ -122,7 +124,7 @@ def _drop_reason(f: Finding, original: str) -> str | None:
     words = _words(span)
     if not words:
         return "edges"
-    if f.entity in NAME_ENTITIES and words[-1] in GENERIC_WORDS and all(_generic(w) for w in words):
+    if f.entity in NAME_ENTITIES and words[-1] in GENERIC_WORDS and all(_generic(w, f.entity) for w in words):
         return "generic"
     if f.entity == "PERSON" and (words[0] in CITATION_HEADS or "§" in span):
         return "citations"

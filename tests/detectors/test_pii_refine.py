@@ -35,6 +35,7 @@ def spans(text: str, findings: list[Finding]) -> list[tuple[str, str]]:
         ("The Ruritanian Government replied.", "The Ruritanian Government", "ORGANIZATION", []),
         ("The case went to the Grand Chamber.", "the Grand Chamber", "ORGANIZATION", []),
         ("The United Kingdom Government replied.", "The United Kingdom Government", "ORGANIZATION", []),
+        ("She moved to the United States.", "the United States", "LOCATION", [("United States", "LOCATION")]),
         ("She sued Kingdom Logistics Ltd.", "Kingdom Logistics Ltd", "ORGANIZATION",
          [("Kingdom Logistics Ltd", "ORGANIZATION")]),
         ("The Supreme Court of Justice ruled.", "The Supreme Court of Justice", "ORGANIZATION", []),
@@ -56,7 +57,7 @@ def spans(text: str, findings: list[Finding]) -> list[tuple[str, str]]:
     ],
     ids=[
         "leading-article", "possessive", "title-joins", "title-with-dot", "government-by-nationality",
-        "grand-chamber", "government-by-country", "company-kept",
+        "grand-chamber", "government-by-country", "country-as-place-kept", "company-kept",
         "generic-court", "named-court-kept", "citation-article", "citation-law",
         "relative-later", "frequency", "duration-kept", "calendar-date-kept", "everyday-abbreviation",
         "all-caps-heading", "acronym-in-prose-kept", "all-caps-name-kept", "vague-duration", "name-cue-relabels",
