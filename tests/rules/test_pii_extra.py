@@ -61,12 +61,22 @@ def test_rule_fires(detector: PiiRegexDetector, text: str, expected: list[tuple[
     "text",
     [
         "The ratio was 3/4 of the total.",  # a fraction with no file context
+        "Filed under file no. 10-12G on 8/26/1999.",  # a date is not a file number
+        "New York, NY 10173-1922, Telephone: none",  # a ZIP+4 code is not a phone number
         "Mr and Mrs attended.",  # a title without a name
         "The total was 645 791 units.",  # digit groups with no phone context
         "In 1987 Street lighting improved.",  # capitalised sentence start after a year: no street type
         "It took 12 months.",
     ],
-    ids=["fraction", "title-alone", "digits-no-context", "year-then-capital", "duration"],
+    ids=[
+        "fraction",
+        "us-date-with-context",
+        "zip-plus-four",
+        "title-alone",
+        "digits-no-context",
+        "year-then-capital",
+        "duration",
+    ],
 )
 def test_rule_stays_quiet(detector: PiiRegexDetector, text: str) -> None:
     assert found(detector, text) == []
