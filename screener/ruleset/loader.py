@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from screener.errors import RuleError
 from screener.ruleset.regex import compile_pattern
-from screener.ruleset.schema import PresidioRule, RegexRule, RulePack
+from screener.ruleset.schema import EXTRA_KINDS, AnyRule, RegexRule, RulePack
 
 M = TypeVar("M", bound=BaseModel)
 PathKey = tuple[str | int, ...]
@@ -78,7 +78,7 @@ def validate(model: type[M], data: Any, lines: dict[PathKey, int], path: Path) -
         problems = []
         for err in exc.errors():
             # Drop the discriminator tag pydantic inserts into the path of a tagged union member.
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in ("presidio", "regex"))]
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in ("presidio", "regex", *EXTRA_KINDS))]
             problems.append(f"{path}:{_line_of(loc, lines)}: {_loc_text(loc)}: {err['msg']}")
         return None, problems
 
@@ -92,10 +92,10 @@ class RuleSet:
     digest: str  # sha256 over the rule files' bytes, stamped on results and audit records
 
     @property
-    def rules(self) -> tuple[PresidioRule | RegexRule, ...]:
+    def rules(self) -> tuple[AnyRule, ...]:
         return tuple(r for p in self.packs for r in p.rules)
 
-    def get(self, rule_id: str) -> PresidioRule | RegexRule | None:
+    def get(self, rule_id: str) -> AnyRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
@@ -114,6 +114,8 @@ def check_pack(pack: RulePack, path: Path, lines: dict[PathKey, int]) -> list[st
                 continue
             if compiled.matches_empty():
                 problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: regex matches the empty string")
+            if spec.group > compiled.groups:
+                problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: group {spec.group} does not exist")
     return problems
 
 

@@ -1,0 +1,112 @@
+"""Extra matching views over the folded text, for identifier matching only.
+
+The folded view of :mod:`screener.text.normalize` already removes invisible characters, folds look-alike
+letters and full-width forms, joins hyphenated line breaks and collapses whitespace. On top of it:
+
+- :func:`main_view` lower-cases, folds leetspeak one character for one (``G0ldm4n`` -> ``goidman``: the
+  letters ``i``/``l`` and the digit ``1`` share one class, as do ``o``/``0``, ``a``/``4`` and so on), turns
+  line breaks into spaces and undoes ``(at)``/``(dot)`` e-mail disguises;
+- :func:`squeeze` drops separators (spaces, dots, hyphens, ...) so ``G o l d m a n`` and ``Gold-man`` line
+  up with ``goldman``, while remembering where the tokens started and ended.
+
+Every view keeps, per character, the folded range it came from, so any match maps back exactly:
+``view -> folded (base) -> original`` with ``NormalizedText.to_original``.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass
+
+# One class per group of characters leetspeak swaps for one another; applied to text and terms alike.
+# Punctuation stands for a letter only inside a word ("G!ldman"), never at its end ("Northwind!").
+_LEET = str.maketrans({"0": "o", "1": "i", "l": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "9": "g", "\n": " ", "\t": " "})
+_PUNCT_LEET = re.compile(r"[!|$](?=[^\W_])")
+_PUNCT_MAP = {"!": "i", "|": "i", "$": "s"}
+SEPARATORS = frozenset(" -_.·•*/\\~:,'’`\u2010\u2011\u2012\u2013\u2014")
+_DOT = re.compile(r"\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|(?<=[a-z0-9]) dot (?=[a-z0-9])")
+_AT = re.compile(r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|(?<=[a-z0-9]) at (?=[a-z0-9-]+\.[a-z0-9])")
+
+
+def fold_char(c: str) -> str:
+    low = c.lower()
+    return (low if len(low) == 1 else c).translate(_LEET)
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and leet-fold ``text`` one character for one (same length)."""
+    text = _PUNCT_LEET.sub(lambda m: _PUNCT_MAP[m.group()], text)
+    return "".join(fold_char(c) for c in text)
+
+
+def fold_term(term: str) -> str:
+    """The key a term is matched under: the same one-for-one folds as the text, whitespace runs as one space."""
+    return " ".join(fold_text(term).split())
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """``text`` plus, per character, the base (folded-view) range ``[starts[i], ends[i])`` it stands for."""
+
+    text: str
+    starts: array  # type: ignore[type-arg]
+    ends: array  # type: ignore[type-arg]
+
+    def to_base(self, start: int, end: int) -> tuple[int, int]:
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+
+def _identity(text: str) -> View:
+    n = len(text)
+    return View(text, array("q", range(n)), array("q", range(1, n + 1)))
+
+
+def _replace(view: View, pattern: re.Pattern[str], repl: str) -> View:
+    """Replace every match of ``pattern`` in ``view.text`` by ``repl`` (one character), keeping the map."""
+    if pattern.search(view.text) is None:
+        return view
+    chars: list[str] = []
+    starts, ends = array("q"), array("q")
+    pos = 0
+    for m in pattern.finditer(view.text):
+        chars.append(view.text[pos:m.start()])
+        starts.extend(view.starts[pos:m.start()])
+        ends.extend(view.ends[pos:m.start()])
+        chars.append(repl)
+        starts.append(view.starts[m.start()])
+        ends.append(view.ends[m.end() - 1])
+        pos = m.end()
+    chars.append(view.text[pos:])
+    starts.extend(view.starts[pos:])
+    ends.extend(view.ends[pos:])
+    return View("".join(chars), starts, ends)
+
+
+def main_view(base: str) -> View:
+    """Lower-cased, leet-folded view with ``(at)``/``(dot)`` disguises undone."""
+    view = _identity(fold_text(base))
+    return _replace(_replace(view, _DOT, "."), _AT, "@")
+
+
+@dataclass(frozen=True, slots=True)
+class Squeezed:
+    """``view`` without separators; ``index[i]`` is the position in ``view`` of squeezed character ``i``."""
+
+    text: str
+    index: array  # type: ignore[type-arg]
+
+
+def squeeze(view: View) -> Squeezed:
+    kept = [(i, c) for i, c in enumerate(view.text) if c not in SEPARATORS]
+    return Squeezed("".join(c for _, c in kept), array("q", (i for i, _ in kept)))
+
+
+def is_word(c: str) -> bool:
+    return c.isalnum()
+
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """Maximal runs of letters and digits, as ``(start, end)``."""
+    return [m.span() for m in re.finditer(r"[^\W_]+", text)]
