@@ -116,6 +116,12 @@ def check_pack(pack: RulePack, path: Path, lines: dict[PathKey, int]) -> list[st
                 problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: regex matches the empty string")
             if spec.group > compiled.groups:
                 problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: group {spec.group} does not exist")
+            for k, source in enumerate(spec.exclude):
+                try:
+                    compile_pattern(source, spec.ignore_case)
+                except Exception as exc:
+                    at = _line_of(("rules", i, "patterns", j, "exclude", k), lines)
+                    problems.append(f"{path}:{at}: {rule.id}: exclude pattern does not compile: {exc}")
     return problems
 
 

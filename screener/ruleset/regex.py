@@ -43,6 +43,14 @@ class BoundedRegex:
     def matches_empty(self) -> bool:
         return self._compiled.fullmatch("") is not None
 
+    def fullmatch(self, text: str) -> bool:
+        if self.engine == "re2":
+            return self._compiled.fullmatch(text) is not None
+        try:
+            return self._compiled.fullmatch(text, timeout=self.timeout) is not None
+        except TimeoutError as exc:
+            raise PatternTimeout(f"pattern exceeded its {self.timeout}s budget") from exc
+
     @property
     def groups(self) -> int:
         return int(self._compiled.groups)

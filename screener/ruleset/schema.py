@@ -44,6 +44,8 @@ class PatternSpec(_Strict):
     ignore_case: bool = False
     # Report only this capture group (e.g. the value of ``password = ...``), 0 for the whole match.
     group: int = Field(default=0, ge=0, le=9)
+    # Drop a match whose reported text fully matches one of these (placeholders such as ``changeme``).
+    exclude: tuple[str, ...] = ()
 
 
 class _RuleBase(_Strict):
