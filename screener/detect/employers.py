@@ -24,6 +24,9 @@ from screener.ruleset.schema import EmployerRule
 from screener.text.normalize import normalize
 
 FUZZY_FACTOR = 0.8  # a near variant is less certain than the name itself
+# Where two fields match the same characters, the earlier wins (an intranet host over its e-mail domain).
+FIELD_ORDER = ("legal_names", "names", "aliases", "abbreviations", "tickers", "hosts", "email_domains", "codenames",
+               "systems", "clients", "counterparties", "reference_formats", "employee_id_formats")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ class EmployerDetector:
         terms: list[Term] = []
         self.formats: dict[str, list[tuple[int, BoundedRegex]]] = {}
         for p in profiles.profiles:
-            for field, rule in sorted(by_field.items()):
+            for field, rule in sorted(by_field.items(), key=lambda kv: FIELD_ORDER.index(kv[0])):
                 if field in ("reference_formats", "employee_id_formats"):
                     for fmt in getattr(p, field):
                         self.formats.setdefault(p.id, []).append(

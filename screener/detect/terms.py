@@ -5,7 +5,8 @@
   possessives and plurals ("Northwind's", "Acmes") taken into the span;
 - spacing: one automaton over the same view with separators squeezed out, accepted only when the match
   starts and ends on token edges and the pieces look like a disguise (single letters ``G o l d m a n``,
-  short punctuation joins ``Gold-man``/``G.o.l.d``, or a long name split by spaces or a line break);
+  short punctuation joins ``Gold-man``/``G.o.l.d``, or a long name broken over two lines); two plain words
+  never qualify, so "the north wind" does not become "Northwind";
 - fuzzy: windows of one to a few tokens that start with a capital letter are looked up in a one-deletion
   neighbourhood index (cost independent of the number of terms) and verified with rapidfuzz's optimal
   string alignment distance (one edit, transpositions included), for terms of a safe minimum length.
@@ -129,7 +130,7 @@ class TermMatcher:
                 if inner == self._keys[i]:
                     continue  # the term itself, separators and all: the direct pass owns it
                 span = _bounded(text, start, end, term.kind)
-                if span is None or not _disguise(inner, self._keys[i]):
+                if span is None or not _disguise(base[slice(*view.to_base(start, end))], self._keys[i]):
                     continue
                 if term.case_sensitive and not _capitals(base, *view.to_base(start, end)):
                     continue
@@ -224,5 +225,6 @@ def _disguise(inner: str, key: str) -> bool:
         return True  # letter spacing: "G o l d m a n", "N.W.B."
     if all(len(g) == 1 and g != " " for g in gaps):
         return True  # "Gold-man", "Gold.man"
+    # A long name broken over two lines ("North\nwind"); plain spaces are left alone ("the north wind").
     squeezed_key = "".join(c for c in key if c not in SEPARATORS)
-    return len(squeezed_key) >= LONG_TERM and all(g == " " for g in gaps)
+    return len(squeezed_key) >= LONG_TERM and all(g.strip(" ") == "\n" for g in gaps) and "\n" in gaps
