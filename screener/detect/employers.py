@@ -15,6 +15,7 @@ from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput
 from screener.detect.encoded import decoded_runs
 from screener.detect.terms import METHOD_RANK, Hit, Term, TermKind, TermMatcher
+from screener.detect.views import joined_view
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.employers import CAPS_FIELDS, WORD_FIELDS, EmployerProfile, ProfileSet, check_known
 from screener.ruleset.employers import load_profiles as load_profiles
@@ -88,18 +89,23 @@ class EmployerDetector:
         if not active:
             return []
         base = item.text.text
-        hits = [h for h in self.matcher.match(base) if self.sources[h.tag].profile in active]
+        hits = self._hits(base, active)
         for start, end, decoded in decoded_runs(base):
-            inner = [h for h in self.matcher.match(normalize(decoded).text) if self.sources[h.tag].profile in active]
-            hits.extend(Hit(start, end, h.tag, "base64") for h in inner[:1])
-        hits.extend(self._formats(base, active))
+            inner = self._hits(normalize(decoded).text, active)
+            if inner:  # the run is one finding, under the rule of the longest identifier inside it
+                best = max(_dedupe(inner), key=lambda h: (h.end - h.start, -h.start))
+                hits.append(Hit(start, end, best.tag, "base64"))
         return [self._finding(item, h) for h in _dedupe(hits)]
 
-    def _formats(self, base: str, active: frozenset[str]) -> Iterator[Hit]:
-        for pid in sorted(active):
-            for tag, pattern in self.formats.get(pid, ()):
-                for s, e in pattern.finditer(base):
-                    yield Hit(s, e, tag, "pattern")
+    def _hits(self, base: str, active: frozenset[str]) -> list[Hit]:
+        hits = [h for h in self.matcher.match(base) if self.sources[h.tag].profile in active]
+        formats = [f for pid in sorted(active) for f in self.formats.get(pid, ())]
+        if formats:
+            view = joined_view(base)
+            for tag, pattern in formats:
+                for s, e in pattern.finditer(view.text):
+                    hits.append(Hit(*view.to_base(s, e), tag, "pattern"))
+        return hits
 
     def _finding(self, item: ScanInput, hit: Hit) -> Finding:
         source = self.sources[hit.tag]

@@ -129,7 +129,8 @@ class TermMatcher:
                 term = self.terms[i]
                 if inner == self._keys[i]:
                     continue  # the term itself, separators and all: the direct pass owns it
-                span = _bounded(text, start, end, term.kind)
+                # Squeezed, "w i k i . c o r p . x" has no dot right before "corp": a host is bounded as a domain.
+                span = _bounded(text, start, end, "domain" if term.kind == "host" else term.kind)
                 if span is None or not _disguise(base[slice(*view.to_base(start, end))], self._keys[i]):
                     continue
                 if term.case_sensitive and not _capitals(base, *view.to_base(start, end)):
@@ -227,4 +228,4 @@ def _disguise(inner: str, key: str) -> bool:
         return True  # "Gold-man", "Gold.man"
     # A long name broken over two lines ("North\nwind"); plain spaces are left alone ("the north wind").
     squeezed_key = "".join(c for c in key if c not in SEPARATORS)
-    return len(squeezed_key) >= LONG_TERM and all(g.strip(" ") == "\n" for g in gaps) and "\n" in gaps
+    return len(squeezed_key) >= LONG_TERM and all(g.strip(" -") == "\n" for g in gaps) and any("\n" in g for g in gaps)

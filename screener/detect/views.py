@@ -64,7 +64,7 @@ def _identity(text: str) -> View:
 
 
 def _replace(view: View, pattern: re.Pattern[str], repl: str) -> View:
-    """Replace every match of ``pattern`` in ``view.text`` by ``repl`` (one character), keeping the map."""
+    """Replace every match of ``pattern`` in ``view.text`` by ``repl`` (one character or none), keeping the map."""
     if pattern.search(view.text) is None:
         return view
     chars: list[str] = []
@@ -74,9 +74,10 @@ def _replace(view: View, pattern: re.Pattern[str], repl: str) -> View:
         chars.append(view.text[pos:m.start()])
         starts.extend(view.starts[pos:m.start()])
         ends.extend(view.ends[pos:m.start()])
-        chars.append(repl)
-        starts.append(view.starts[m.start()])
-        ends.append(view.ends[m.end() - 1])
+        if repl:
+            chars.append(repl)
+            starts.append(view.starts[m.start()])
+            ends.append(view.ends[m.end() - 1])
         pos = m.end()
     chars.append(view.text[pos:])
     starts.extend(view.starts[pos:])
@@ -88,6 +89,14 @@ def main_view(base: str) -> View:
     """Lower-cased, leet-folded view with ``(at)``/``(dot)`` disguises undone."""
     view = _identity(fold_text(base))
     return _replace(_replace(view, _DOT, "."), _AT, "@")
+
+
+_BROKEN = re.compile(r"(?<=[-/_.])[ \t]*\n[ \t]*")
+
+
+def joined_view(base: str) -> View:
+    """``base`` with line breaks after a hyphen, slash, dot or underscore removed ("INC-NWB-\n204511")."""
+    return _replace(_identity(base), _BROKEN, "")
 
 
 @dataclass(frozen=True, slots=True)
