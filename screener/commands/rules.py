@@ -103,10 +103,10 @@ def check(
         if report.errors:
             raise RuleError(report.errors)
         for problem in report.problems:
-            err_console.print(problem, markup=False)
+            err_console.print(problem, markup=False, soft_wrap=True)
         summary = (f"{report.rules} rules, {report.profiles} employer profiles, {report.cases} fixture cases: "
                    f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}")
-        err_console.print(summary, markup=False)
+        err_console.print(summary, markup=False, soft_wrap=True)
         if report.problems:
             raise typer.Exit(EXIT_FINDINGS)
 
