@@ -24,10 +24,12 @@ import ahocorasick
 from rapidfuzz.distance import OSA
 
 from screener.detect.views import SEPARATORS, View, fold_term, main_view, squeeze, tokens
+from screener.text.normalize import normalize
 
 TermKind = Literal["word", "domain", "host"]
 METHOD_RANK = {"exact": 0, "deobfuscated": 1, "leetspeak": 2, "spacing": 3, "fuzzy": 4, "base64": 5, "pattern": 6}
-_SUFFIXES = ("'s", "’s", "s'", "s’", "es", "s", "'", "’")
+# Possessives, plurals, and "TM" (NFKC's fold of ™ in "Acme™").
+_SUFFIXES = ("'s", "’s", "s'", "s’", "es", "s", "'", "’", "tm")
 _DOMAIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 LONG_TERM = 8  # a name this long may be split by plain spaces or matched fuzzily
@@ -72,7 +74,7 @@ class TermMatcher:
         self._fuzzy_lengths: set[int] = set()
         self._fuzzy_words = 0
         for i, term in enumerate(self.terms):
-            key = fold_term(term.text)
+            key = self._key(term)
             if not key:
                 continue
             main.setdefault(key, []).append(i)
@@ -84,9 +86,14 @@ class TermMatcher:
                     self._fuzzy.setdefault(variant, []).append(i)
                 self._fuzzy_lengths.update((len(key) - 1, len(key), len(key) + 1))
                 self._fuzzy_words = max(self._fuzzy_words, key.count(" ") + 1)
-        self._keys = {i: fold_term(t.text) for i, t in enumerate(self.terms)}
+        self._keys = {i: self._key(t) for i, t in enumerate(self.terms)}
         self._main = _automaton(main)
         self._squeezed = _automaton(squeezed)
+
+    @staticmethod
+    def _key(term: Term) -> str:
+        """Terms go through the same normalisation as texts ("BioNutrients™" -> "bionutrientstm")."""
+        return fold_term(normalize(term.text).text)
 
     def match(self, base: str) -> list[Hit]:
         """Every hit in the folded text ``base``, in folded offsets (duplicates across methods included)."""
@@ -159,7 +166,11 @@ class TermMatcher:
                     seen.update(self._fuzzy.get(variant, ()))
                 for i in sorted(seen):
                     key = self._keys[i]
-                    if key != window and OSA.distance(window, key, score_cutoff=1) <= 1:
+                    # Same first letter and same last two: an edit at the end is an inflection of an ordinary
+                    # word ("Licensed" for "Licensee", "Contractors" for "Contractor"), not a misspelt name.
+                    if key == window or key[0] != window[0] or key[-2:] != window[-2:]:
+                        continue
+                    if OSA.distance(window, key, score_cutoff=1) <= 1:
                         bs, be = view.to_base(s0, e1)
                         yield Hit(bs, be, self.terms[i].tag, "fuzzy")
 

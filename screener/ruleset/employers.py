@@ -49,6 +49,8 @@ def _clean(values: tuple[str, ...], minimum: int, what: str) -> tuple[str, ...]:
     for v in values:
         if len(v.strip()) < minimum:
             raise ValueError(f"{what} {v!r} is shorter than {minimum} characters: too likely to match by chance")
+        if sum(c.isalnum() for c in v) < 3:
+            raise ValueError(f"{what} {v!r} needs at least three letters or digits")
     return tuple(" ".join(v.split()) for v in values)
 
 
