@@ -2,9 +2,10 @@
 `Parties` labels in master_clauses.csv, screened against that contract's text.
 
 Gold mentions: every case-insensitive, whole-word occurrence of a label in the contract (possessive
-included), with any run of whitespace between its words. Recall = gold mentions overlapped by a finding; precision = findings that
-overlap a gold mention. Labels shorter than four characters ("MA") or longer than eight words (clauses such
-as "collectively, ... referred to as ...") or with fewer than three letters ("____") are left out of the profile, and their mentions out of the gold.
+included), with any run of whitespace between its words. Recall = gold mentions overlapped by a finding;
+precision = findings that overlap a gold mention. Labels shorter than four characters ("MA"), longer than
+eight words ("collectively, ... referred to as ...") or with fewer than three letters ("____") are left out
+of the profile, and their mentions out of the gold.
 Baseline in the same run: a plain case-sensitive search for each label in the raw text.
 Run: python bench/cuad_parties.py [--limit N]
 """
@@ -70,7 +71,8 @@ def main() -> None:
         profile = EmployerProfile.model_validate({"schema": "screener-employer/1", "id": "party",
                                                   "display_name": keep[0], "legal_names": keep})
         det = EmployerDetector(ProfileSet((profile,), (Path(stem),), ""), [name_rule])
-        ours = [(f.span.start, f.span.end) for f in det.detect(ScanInput(normalize(text), None, Metadata(), ("party",)))]
+        item = ScanInput(normalize(text), None, Metadata(), ("party",))
+        ours = [(f.span.start, f.span.end) for f in det.detect(item)]
         plain = sorted({m.span() for x in keep for m in re.finditer(re.escape(x), text)})
         for key, found in (("ours", ours), ("plain", plain)):
             t = totals[key]

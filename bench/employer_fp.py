@@ -33,7 +33,8 @@ def main() -> None:
     det = employers.build_detector(ScreenerConfig(rules_dir=ROOT / "rules", all_employers=True), rules)
     assert isinstance(det, employers.EmployerDetector)
     rows, detail = [], Counter()
-    for corpus, texts in (("CUAD contracts", cuad_texts(data, args.limit)), ("TAB dev texts", tab_texts(data, args.limit))):
+    corpora = (("CUAD contracts", cuad_texts(data, args.limit)), ("TAB dev texts", tab_texts(data, args.limit)))
+    for corpus, texts in corpora:
         words = sum(len(t.split()) for _, t in texts)
         found = exact = docs_hit = 0
         start = time.perf_counter()
