@@ -8,6 +8,7 @@ turns into an UNSCANNED verdict. Context words near a match raise its score by t
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ _CHARSETS = {
 # Candidates for entropy rules: a quoted token, or the value of an assignment (``key = value``, ``key: value``).
 _QUOTED = r"""["'`]([A-Za-z0-9+/=_-]{%d,})["'`]"""
 _ASSIGNED = r"""(?:[=:]|:=|=>)[ \t]*([A-Za-z0-9+/=_-]{%d,})(?:[\s,;]|$)"""
+# A random-looking value named as an identifier ("id = '...'", "request_uuid: ...") is an id, not a key.
+_ID_KEY = re.compile(r"(?i)(?:^|[^a-z0-9])(?:[a-z0-9]*[_.-])?(?:id|uuid|guid)s?[\"'`]?\s*(?:=|:|:=|=>)\s*[\"'`]?$")
 
 
 def shannon(value: str) -> float:
@@ -94,6 +97,8 @@ class RuleRunner:
                 for s, e in cand.finditer(text, 1):
                     value = text[s:e]
                     if not set(value) <= charset or shannon(value) < _limit(rule, value):
+                        continue
+                    if _ID_KEY.search(text[max(text.rfind("\n", 0, s) + 1, s - 80):s]):
                         continue
                     context = _keyword(text, s, rule.keywords)
                     if rule.keywords and not context:
