@@ -73,6 +73,7 @@ class TermMatcher:
         self._fuzzy: dict[str, list[int]] = {}
         self._fuzzy_lengths: set[int] = set()
         self._fuzzy_words = 0
+        self._fuzzy_firsts: set[str] = set()
         for i, term in enumerate(self.terms):
             key = self._key(term)
             if not key:
@@ -86,6 +87,7 @@ class TermMatcher:
                     self._fuzzy.setdefault(variant, []).append(i)
                 self._fuzzy_lengths.update((len(key) - 1, len(key), len(key) + 1))
                 self._fuzzy_words = max(self._fuzzy_words, key.count(" ") + 1)
+                self._fuzzy_firsts.add(key[0])
         self._keys = {i: self._key(t) for i, t in enumerate(self.terms)}
         self._main = _automaton(main)
         self._squeezed = _automaton(squeezed)
@@ -149,8 +151,9 @@ class TermMatcher:
         text = view.text
         toks = tokens(text)
         lengths = self._fuzzy_lengths
+        firsts = self._fuzzy_firsts
         for a, (s0, _) in enumerate(toks):
-            if not base[view.starts[s0]].isupper():
+            if text[s0] not in firsts or not base[view.starts[s0]].isupper():
                 continue
             for n in range(1, self._fuzzy_words + 1):
                 if a + n > len(toks):

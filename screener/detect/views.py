@@ -38,7 +38,10 @@ def fold_char(c: str) -> str:
 def fold_text(text: str) -> str:
     """Lower-case and leet-fold ``text`` one character for one (same length)."""
     text = _PUNCT_LEET.sub(lambda m: _PUNCT_MAP[m.group()], text)
-    return "".join(fold_char(c) for c in text)
+    low = text.lower()
+    if len(low) != len(text):  # a few letters ("İ") lower-case to two characters: keep those as they are
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.translate(_LEET)
 
 
 def fold_term(term: str) -> str:
