@@ -59,8 +59,8 @@ class EmployerDetector:
         self.all_on = all_on
         by_field: dict[str, EmployerRule] = {}
         for rule in rules:
-            for field in rule.fields:
-                by_field.setdefault(field, rule)
+            for name in rule.fields:
+                by_field.setdefault(name, rule)
         self.sources: list[_Source] = []
         terms: list[Term] = []
         self.formats: dict[str, list[tuple[int, BoundedRegex]]] = {}
