@@ -26,7 +26,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "l": "i", "3": "e", "4": "a", "5": "s
 _PUNCT_LEET = re.compile(r"[!|$](?=[^\W_])")
 _PUNCT_MAP = {"!": "i", "|": "i", "$": "s"}
 SEPARATORS = frozenset(" -_.·•*/\\~:,'’`\u2010\u2011\u2012\u2013\u2014")
-_DOT = re.compile(r"\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|(?<=[a-z0-9]) dot (?=[a-z0-9])")
+_DOT = re.compile(r"\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*"
+                  r"|(?<=[a-z0-9]) dot (?=(?:com|net|org|io|co|uk|de|fr|eu|gov|edu|info|biz|[a-z0-9-]+ dot )\b)")
 _AT = re.compile(r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|(?<=[a-z0-9]) at (?=[a-z0-9-]+\.[a-z0-9])")
 
 

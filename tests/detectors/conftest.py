@@ -34,8 +34,15 @@ def _runner(detector: Detector | None) -> Run:
 
 
 @pytest.fixture(scope="session")
-def run_employers(rules_config: ScreenerConfig, ruleset: RuleSet) -> Run:
-    return _runner(employers.build_detector(rules_config, ruleset))
+def employer_detector(rules_config: ScreenerConfig, ruleset: RuleSet) -> Detector:
+    det = employers.build_detector(rules_config, ruleset)
+    assert det is not None
+    return det
+
+
+@pytest.fixture(scope="session")
+def run_employers(employer_detector: Detector) -> Run:
+    return _runner(employer_detector)
 
 
 @pytest.fixture(scope="session")
