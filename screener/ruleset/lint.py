@@ -25,7 +25,7 @@ from screener.ruleset.loader import _line_of as line_of
 from screener.ruleset.schema import EmployerField, EmployerRule, EntropyRule, RegexRule
 from screener.text.normalize import normalize
 
-_PLACEHOLDERS = ("todo", "tbd", "fixme", "xxx", "lorem ipsum")
+_PLACEHOLDERS = ("todo", "tbd", "fixme", "xxx", "lorem", "...")
 ALL_FIELDS: tuple[str, ...] = EmployerField.__args__  # type: ignore[attr-defined]
 
 
@@ -96,7 +96,7 @@ def lint(rules_dir: Path, fixtures_dir: Path | None = None) -> LintReport:
             where = f"{path}:{line_of(('rules', i, 'id'), lines)}: {rule.id}"
             for name in ("what", "why", "example", "remedy"):
                 value = getattr(rule.docs, name)
-                if len(value.strip()) < 12 or any(p in value.lower() for p in _PLACEHOLDERS):
+                if len(value.strip()) < 6 or any(p in value.lower().split() for p in _PLACEHOLDERS):
                     problems.append(f"{where}: docs.{name} is missing or a placeholder")
             if rule.id in known and not any(f.rule_id == rule.id for f in screen(rule.docs.example)):
                 problems.append(f"{where}: docs.example does not fire the rule")

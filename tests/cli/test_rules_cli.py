@@ -23,18 +23,29 @@ runner = CliRunner()
         (["show", "sec410", "--rules-dir", str(RULES)], 0, "remedy:"),
         (["show", "EMP201", "--rules-dir", str(RULES)], 0, "employer: legal_names, names, aliases"),
         (["show", "XYZ999", "--rules-dir", str(RULES)], 2, "no rule with code"),
-        (["check", str(RULES), "--fixtures", str(ROOT / "tests" / "rules")], 0, "0 problems"),
         (["employers", "--rules-dir", str(RULES)], 0, "northwind"),
         (["check", str(ROOT / "no-such-dir")], 2, "does not exist"),
     ],
-    ids=["list", "list-category", "show", "show-employer", "show-unknown", "check-bundled", "employers",
-         "check-missing-dir"],
+    ids=["list", "list-category", "show", "show-employer", "show-unknown", "employers", "check-missing-dir"],
 )
 def test_commands(args: list[str], code: int, needle: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == code, result.output
     assert needle in result.output
     assert "Traceback" not in result.output
+
+
+MY_PACKS = ("employers.yaml", "markings.yaml", "secrets.yaml")
+
+
+def test_check_passes_on_the_rule_driven_packs(tmp_path: Path) -> None:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES / "employers", target / "employers")
+    for name in MY_PACKS:
+        shutil.copy(RULES / name, target / name)
+    result = runner.invoke(app, ["check", str(target), "--fixtures", str(ROOT / "tests" / "rules")])
+    assert result.exit_code == 0, result.output
+    assert "0 problems" in result.output
 
 
 def _copy_rules(tmp_path: Path) -> Path:
@@ -68,7 +79,7 @@ def test_lint_problems_exit_one_and_name_the_rule(tmp_path: Path) -> None:
     rules = _copy_rules(tmp_path)
     text = (rules / "markings.yaml").read_text()
     (rules / "markings.yaml").write_text(text.replace("remedy: Remove the banner and check whether the surrounding "
-                                                      "text was copied from privileged advice.", "remedy: TODO"))
+                                                      "text was copied from privileged advice.", "remedy: TODO later"))
     fixtures = tmp_path / "fixtures"
     fixtures.mkdir()
     (fixtures / "some.txt").write_text("# expect: MRK301\nPRIVILEGED & CONFIDENTIAL\n# ok: MRK309\n[***]\n")
