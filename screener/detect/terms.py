@@ -7,9 +7,10 @@
   starts and ends on token edges and the pieces look like a disguise (single letters ``G o l d m a n``,
   short punctuation joins ``Gold-man``/``G.o.l.d``, or a long name broken over two lines); two plain words
   never qualify, so "the north wind" does not become "Northwind";
-- fuzzy: windows of one to a few tokens that start with a capital letter are looked up in a one-deletion
-  neighbourhood index (cost independent of the number of terms) and verified with rapidfuzz's optimal
-  string alignment distance (one edit, transpositions included), for terms of a safe minimum length.
+- fuzzy: windows of one to a few tokens that start with a capital letter are looked up by their first
+  letter and last two (cost independent of the number of terms; an edit at the very end is an inflection,
+  not a misspelling) and verified with rapidfuzz's optimal string alignment distance (one edit,
+  transpositions included), for terms of a safe minimum length.
 
 Matching cost does not grow with the number of terms, only with the number of hits.
 """
@@ -70,7 +71,9 @@ class TermMatcher:
         self.terms = tuple(terms)
         main: dict[str, list[int]] = {}
         squeezed: dict[str, list[int]] = {}
-        self._fuzzy: dict[str, list[int]] = {}
+        # Fuzzy candidates share the first letter and the last two with the text window, and differ in length
+        # by at most one: a dict on (first, last two) finds them in constant time whatever the term count.
+        self._fuzzy: dict[tuple[str, str], list[int]] = {}
         self._fuzzy_lengths: set[int] = set()
         self._fuzzy_words = 0
         self._fuzzy_firsts: set[str] = set()
@@ -83,8 +86,7 @@ class TermMatcher:
             if len(skey) >= 3:
                 squeezed.setdefault(skey, []).append(i)
             if term.fuzzy and term.kind == "word" and len(key) >= term.fuzzy_min_length:
-                for variant in {key, *(key[:j] + key[j + 1:] for j in range(len(key)))}:
-                    self._fuzzy.setdefault(variant, []).append(i)
+                self._fuzzy.setdefault((key[0], key[-2:]), []).append(i)
                 self._fuzzy_lengths.update((len(key) - 1, len(key), len(key) + 1))
                 self._fuzzy_words = max(self._fuzzy_words, key.count(" ") + 1)
                 self._fuzzy_firsts.add(key[0])
@@ -164,14 +166,11 @@ class TermMatcher:
                 window = text[s0:e1].replace("-", " ")
                 if len(window) not in lengths:
                     continue
-                seen: set[int] = set()
-                for variant in (window, *(window[:j] + window[j + 1:] for j in range(len(window)))):
-                    seen.update(self._fuzzy.get(variant, ()))
-                for i in sorted(seen):
+                # Same first letter and same last two: an edit at the end is an inflection of an ordinary
+                # word ("Licensed" for "Licensee", "Contractors" for "Contractor"), not a misspelt name.
+                for i in self._fuzzy.get((window[0], window[-2:]), ()):
                     key = self._keys[i]
-                    # Same first letter and same last two: an edit at the end is an inflection of an ordinary
-                    # word ("Licensed" for "Licensee", "Contractors" for "Contractor"), not a misspelt name.
-                    if key == window or key[0] != window[0] or key[-2:] != window[-2:]:
+                    if key == window or abs(len(key) - len(window)) > 1:
                         continue
                     if OSA.distance(window, key, score_cutoff=1) <= 1:
                         bs, be = view.to_base(s0, e1)
@@ -206,13 +205,15 @@ def _bounded(text: str, start: int, end: int, kind: TermKind) -> tuple[int, int]
         return None
     if before in _DOMAIN_CHARS and before:
         return None
-    if before == ".":
-        while start > 0 and (text[start - 1] in _DOMAIN_CHARS or text[start - 1] == "."):
+    if before == ".":  # sub-domain labels, at most a DNS name's 253 characters
+        floor = max(0, start - 253)
+        while start > floor and (text[start - 1] in _DOMAIN_CHARS or text[start - 1] == "."):
             start -= 1
         before = text[start - 1] if start > 0 else ""
-    if before == "@":
+    if before == "@":  # the local part of an address, at most 64 characters
         start -= 1
-        while start > 0 and text[start - 1] in _LOCAL_CHARS:
+        floor = max(0, start - 64)
+        while start > floor and text[start - 1] in _LOCAL_CHARS:
             start -= 1
     return start, end
 

@@ -111,9 +111,16 @@ class Squeezed:
     index: array  # type: ignore[type-arg]
 
 
+_KEPT = re.compile("[^" + re.escape("".join(sorted(SEPARATORS))) + "]+")
+
+
 def squeeze(view: View) -> Squeezed:
-    kept = [(i, c) for i, c in enumerate(view.text) if c not in SEPARATORS]
-    return Squeezed("".join(c for _, c in kept), array("q", (i for i, _ in kept)))
+    index = array("q")
+    parts = []
+    for m in _KEPT.finditer(view.text):
+        parts.append(m.group())
+        index.extend(range(m.start(), m.end()))
+    return Squeezed("".join(parts), index)
 
 
 def is_word(c: str) -> bool:
