@@ -15,14 +15,14 @@ from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput
 from screener.detect.encoded import decoded_runs
 from screener.detect.terms import METHOD_RANK, Hit, Term, TermKind, TermMatcher
-from screener.detect.views import joined_view
+from screener.detect.views import joined_view, widths
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.employers import CAPS_FIELDS, WORD_FIELDS, EmployerProfile, ProfileSet, check_known
 from screener.ruleset.employers import load_profiles as load_profiles
 from screener.ruleset.loader import RuleSet
 from screener.ruleset.regex import BoundedRegex, compile_pattern
 from screener.ruleset.schema import EmployerRule
-from screener.text.normalize import normalize
+from screener.text.normalize import NormalizedText, normalize
 
 FUZZY_FACTOR = 0.8  # a near variant is less certain than the name itself
 # Where two fields match the same characters, the earlier wins (an intranet host over its e-mail domain).
@@ -89,19 +89,20 @@ class EmployerDetector:
         if not active:
             return []
         base = item.text.text
-        hits = self._hits(base, active)
+        hits = self._hits(item.text, active)
         for start, end, decoded in decoded_runs(base):
-            inner = self._hits(normalize(decoded).text, active)
+            inner = self._hits(normalize(decoded), active)
             if inner:  # the run is one finding, under the rule of the longest identifier inside it
                 best = max(_dedupe(inner), key=lambda h: (h.end - h.start, -h.start))
                 hits.append(Hit(start, end, best.tag, "base64"))
         return [self._finding(item, h) for h in _dedupe(hits)]
 
-    def _hits(self, base: str, active: frozenset[str]) -> list[Hit]:
+    def _hits(self, text: NormalizedText, active: frozenset[str]) -> list[Hit]:
+        base = text.text
         hits = [h for h in self.matcher.match(base) if self.sources[h.tag].profile in active]
         formats = [f for pid in sorted(active) for f in self.formats.get(pid, ())]
         if formats:
-            view = joined_view(base)
+            view = joined_view(base, widths(text))
             for tag, pattern in formats:
                 for s, e in pattern.finditer(view.text):
                     hits.append(Hit(*view.to_base(s, e), tag, "pattern"))

@@ -29,5 +29,5 @@ class MarkingDetector:
 def build_detector(config: ScreenerConfig, rules: RuleSet) -> Detector | None:
     chosen = [r for p in rules.packs if p.category is Category.MARKING for r in p.rules
               if isinstance(r, RegexRule | EntropyRule)]
-    runner = RuleRunner("markings", Category.MARKING, chosen, config.regex_timeout)
+    runner = RuleRunner("markings", Category.MARKING, chosen, config.regex_timeout, closed_up=True)
     return MarkingDetector(runner) if runner else None

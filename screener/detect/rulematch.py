@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from screener.detect.base import ScanInput
+from screener.detect.views import View, joined_view, widths
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.regex import BoundedRegex, compile_pattern
 from screener.ruleset.schema import EntropyRule, PatternSpec, RegexRule
@@ -47,8 +48,9 @@ class RuleRunner:
     """Compiled regex and entropy rules of one category."""
 
     def __init__(self, detector: str, category: Category, rules: Iterable[RegexRule | EntropyRule],
-                 timeout: float = 1.0) -> None:
+                 timeout: float = 1.0, closed_up: bool = False) -> None:
         self.detector = detector
+        self.closed_up = closed_up  # also match regex rules with letter spacing closed up ("C O N F I ...")
         self.category = category
         self.regex_rules: list[tuple[RegexRule, list[_Pattern]]] = []
         self.entropy_rules: list[tuple[EntropyRule, tuple[BoundedRegex, BoundedRegex]]] = []
@@ -71,13 +73,20 @@ class RuleRunner:
     def run(self, item: ScanInput) -> list[Finding]:
         text = item.text.text
         found: dict[tuple[int, int, str], Finding] = {}
-        for finding in (*self._regex(item, text), *self._entropy(item, text)):
+        spaced: Iterable[Finding] = ()
+        if self.closed_up:
+            view = joined_view(text, widths(item.text))
+            if len(view.text) != len(text):
+                spaced = self._regex(item, view.text, view)
+        for finding in (*self._regex(item, text), *spaced, *self._entropy(item, text)):
             key = (finding.span.start, finding.span.end, finding.rule_id)
             if key not in found or found[key].score < finding.score:
                 found[key] = finding
         return [found[k] for k in sorted(found)]
 
-    def _regex(self, item: ScanInput, text: str) -> Iterator[Finding]:
+    def _regex(self, item: ScanInput, text: str, view: View | None = None) -> Iterator[Finding]:
+        """Regex rules over ``text``: the folded view itself, or a ``view`` of it mapped back through its map."""
+        method = "regex" if view is None else "regex-closed-up"
         for rule, patterns in self.regex_rules:
             for pat in patterns:
                 for s, e in pat.regex.finditer(text, pat.spec.group):
@@ -87,7 +96,9 @@ class RuleRunner:
                     score = min(1.0, pat.spec.score + (rule.context_boost if context else 0.0))
                     if score < rule.min_score:
                         continue
-                    yield self._finding(item, rule.id, rule.entity, s, e, score, "regex", pat.spec.name, context)
+                    if view is not None:
+                        s, e = view.to_base(s, e)
+                    yield self._finding(item, rule.id, rule.entity, s, e, score, method, pat.spec.name, context)
 
     def _entropy(self, item: ScanInput, text: str) -> Iterator[Finding]:
         charset_of = _CHARSETS

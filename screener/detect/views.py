@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 # One class per group of characters leetspeak swaps for one another; applied to text and terms alike.
+if TYPE_CHECKING:
+    from screener.text.normalize import NormalizedText
+
 # Punctuation stands for a letter only inside a word ("G!ldman"), never at its end ("Northwind!").
 _LEET = str.maketrans({"0": "o", "1": "i", "l": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "9": "g", "\n": " ", "\t": " "})
@@ -96,11 +101,42 @@ def main_view(base: str) -> View:
 
 
 _BROKEN = re.compile(r"(?<=[-/_.])[ \t]*\n[ \t]*")
+_SPACED = re.compile(r"(?<=(?<!\S)\S) (?=\S(?!\S))")  # a space between two one-character tokens
 
 
-def joined_view(base: str) -> View:
-    """``base`` with line breaks after a hyphen, slash, dot or underscore removed ("INC-NWB-\n204511")."""
-    return _replace(_identity(base), _BROKEN, "")
+def joined_view(base: str, widths: Sequence[int] | None = None) -> View:
+    """For number formats and banners: line breaks after a hyphen, slash, dot or underscore removed
+    ("INC-NWB-\n204511"), and letter spacing closed up ("I N C - N W B - 2 0 4 5 1 1"). With ``widths`` (the
+    original width of each base character), a space that stood for several keeps words apart:
+    "C O N F I D E N T I A L   I N F O" becomes "CONFIDENTIAL INFO"."""
+    view = _replace(_identity(base), _BROKEN, "")
+    spaces = [m.start() for m in _SPACED.finditer(view.text)]
+    if widths is not None:
+        spaces = [i for i in spaces if widths[view.starts[i]] == 1]
+    return _drop(view, spaces)
+
+
+def widths(text: NormalizedText) -> list[int]:
+    """How many original characters each folded character stands for (a collapsed run of spaces: several)."""
+    return [e - s for s, e in zip(text.starts, text.ends, strict=True)]
+
+
+def _drop(view: View, positions: list[int]) -> View:
+    """``view`` without the characters at ``positions`` (sorted)."""
+    if not positions:
+        return view
+    chars: list[str] = []
+    starts, ends = array("q"), array("q")
+    pos = 0
+    for at in positions:
+        chars.append(view.text[pos:at])
+        starts.extend(view.starts[pos:at])
+        ends.extend(view.ends[pos:at])
+        pos = at + 1
+    chars.append(view.text[pos:])
+    starts.extend(view.starts[pos:])
+    ends.extend(view.ends[pos:])
+    return View("".join(chars), starts, ends)
 
 
 @dataclass(frozen=True, slots=True)

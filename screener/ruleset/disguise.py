@@ -43,8 +43,8 @@ def leetspeak(s: str) -> str | None:
     return out if out != s and not _is_number(s) else None
 
 
-def letter_spacing(s: str) -> str | None:
-    return None if _is_number(s) else "  ".join(" ".join(w) for w in s.split(" "))
+def letter_spacing(s: str) -> str:
+    return "  ".join(" ".join(w) for w in s.split(" "))
 
 
 def line_break(s: str) -> str:

@@ -37,8 +37,9 @@ def test_disguised_identifier_is_found(run_employers: Run, disguise: str, kind: 
 
 
 def test_not_applicable_pairs_are_the_expected_ones() -> None:
-    # (at)/(dot) applies only to addresses and host names; leetspeak and letter spacing leave numbers alone.
-    assert {d for d, _ in NOT_APPLICABLE} == {"at-dot", "leetspeak", "letter-spacing"}
+    # (at)/(dot) applies only to addresses and host names; leetspeak leaves numbers alone (digits are the number).
+    assert {d for d, _ in NOT_APPLICABLE} == {"at-dot", "leetspeak"}
+    assert {k for d, k in NOT_APPLICABLE if d == "leetspeak"} == {"ticket-number", "employee-id"}
 
 
 ORDINARY = [

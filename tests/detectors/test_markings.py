@@ -57,3 +57,22 @@ def test_context_words_raise_a_weak_pattern(run_markings: Run) -> None:
     weak = run_markings("Reference ABC_1234567 attached.")
     strong = run_markings("Reference ABC_1234567 was produced in discovery.")
     assert weak and strong and strong[0].score > weak[0].score
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "covered"),
+    [("S T R I C T L Y   C O N F I D E N T I A L\nBoard pack", "MRK302",
+      "S T R I C T L Y   C O N F I D E N T I A L"),
+     ("P R I V I L E G E D  &  C O N F I D E N T I A L", "MRK301",
+      "P R I V I L E G E D  &  C O N F I D E N T I A L"),
+     ("Footer: I N T E R N A L  U S E  O N L Y", "MRK302", "I N T E R N A L  U S E  O N L Y")],
+    ids=["strictly", "privileged", "internal-use"],
+)
+def test_letter_spaced_banners(run_markings: Run, text: str, code: str, covered: str) -> None:
+    found = [f for f in run_markings(text) if f.rule_id == code]
+    assert [text[f.span.start:f.span.end] for f in found] == [covered]
+
+
+def test_letter_spaced_words_are_not_run_together(run_markings: Run) -> None:
+    # One-letter words in ordinary prose close up only within a run; word gaps of several spaces are kept.
+    assert run_markings("a b c d e f and I N T E R N A L   R E V I E W") == []
