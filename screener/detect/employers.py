@@ -15,7 +15,7 @@ from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput
 from screener.detect.encoded import decoded_runs
 from screener.detect.terms import METHOD_RANK, Hit, Term, TermKind, TermMatcher
-from screener.detect.views import joined_view, widths
+from screener.detect.views import joined_view, needs_join
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.employers import CAPS_FIELDS, WORD_FIELDS, EmployerProfile, ProfileSet, check_known
 from screener.ruleset.employers import load_profiles as load_profiles
@@ -102,8 +102,11 @@ class EmployerDetector:
         hits = [h for h in self.matcher.match(base) if self.sources[h.tag].profile in active]
         formats = [f for pid in sorted(active) for f in self.formats.get(pid, ())]
         if formats:
-            view = joined_view(base, widths(text))
+            view = joined_view(base, text) if needs_join(base) else None
             for tag, pattern in formats:
+                if view is None:
+                    hits.extend(Hit(s, e, tag, "pattern") for s, e in pattern.finditer(base))
+                    continue
                 for s, e in pattern.finditer(view.text):
                     hits.append(Hit(*view.to_base(s, e), tag, "pattern"))
         return hits

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from screener.detect.base import ScanInput
-from screener.detect.views import View, joined_view, widths
+from screener.detect.views import View, joined_view, needs_join
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.regex import BoundedRegex, compile_pattern
 from screener.ruleset.schema import EntropyRule, PatternSpec, RegexRule
@@ -74,8 +74,8 @@ class RuleRunner:
         text = item.text.text
         found: dict[tuple[int, int, str], Finding] = {}
         spaced: Iterable[Finding] = ()
-        if self.closed_up:
-            view = joined_view(text, widths(item.text))
+        if self.closed_up and needs_join(text):
+            view = joined_view(text, item.text)
             if len(view.text) != len(text):
                 spaced = self._regex(item, view.text, view)
         for finding in (*self._regex(item, text), *spaced, *self._entropy(item, text)):

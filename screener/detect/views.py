@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -104,21 +103,20 @@ _BROKEN = re.compile(r"(?<=[-/_.])[ \t]*\n[ \t]*")
 _SPACED = re.compile(r"(?<=(?<!\S)\S) (?=\S(?!\S))")  # a space between two one-character tokens
 
 
-def joined_view(base: str, widths: Sequence[int] | None = None) -> View:
+def needs_join(base: str) -> bool:
+    return _SPACED.search(base) is not None or _BROKEN.search(base) is not None
+
+
+def joined_view(base: str, text: NormalizedText | None = None) -> View:
     """For number formats and banners: line breaks after a hyphen, slash, dot or underscore removed
-    ("INC-NWB-\n204511"), and letter spacing closed up ("I N C - N W B - 2 0 4 5 1 1"). With ``widths`` (the
-    original width of each base character), a space that stood for several keeps words apart:
+    ("INC-NWB-\n204511"), and letter spacing closed up ("I N C - N W B - 2 0 4 5 1 1"). With ``text``, the
+    normalised text ``base`` comes from, a space that stood for several original ones keeps words apart:
     "C O N F I D E N T I A L   I N F O" becomes "CONFIDENTIAL INFO"."""
     view = _replace(_identity(base), _BROKEN, "")
     spaces = [m.start() for m in _SPACED.finditer(view.text)]
-    if widths is not None:
-        spaces = [i for i in spaces if widths[view.starts[i]] == 1]
+    if text is not None:
+        spaces = [i for i in spaces if text.ends[view.starts[i]] - text.starts[view.starts[i]] == 1]
     return _drop(view, spaces)
-
-
-def widths(text: NormalizedText) -> list[int]:
-    """How many original characters each folded character stands for (a collapsed run of spaces: several)."""
-    return [e - s for s, e in zip(text.starts, text.ends, strict=True)]
 
 
 def _drop(view: View, positions: list[int]) -> View:
