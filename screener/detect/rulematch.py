@@ -109,7 +109,7 @@ class RuleRunner:
                     value = text[s:e]
                     if not set(value) <= charset or shannon(value) < _limit(rule, value):
                         continue
-                    if _ID_KEY.search(text[max(text.rfind("\n", 0, s) + 1, s - 80):s]):
+                    if _ID_KEY.search(text[max(text.rfind("\n", 0, s) + 1, s - 80):s]) or _sequential(value):
                         continue
                     context = _keyword(text, s, rule.keywords)
                     if rule.keywords and not context:
@@ -121,6 +121,15 @@ class RuleRunner:
                  pattern: str, context: tuple[str, ...]) -> Finding:
         evidence = Evidence(detector=self.detector, method=method, entity=entity, pattern=pattern, context=context)
         return Finding(rule_id, self.category, item.text.to_original(s, e), round(score, 4), evidence)
+
+
+_SEQUENCES = ("0123456789abcdefghijklmnopqrstuvwxyz" * 2, "qwertyuiopasdfghjklzxcvbnm", "1234567890" * 3)
+
+
+def _sequential(value: str) -> bool:
+    """Runs such as "0123456789a" or "qwertyuiop" look random to an entropy test but are typed by hand."""
+    low = value.lower()
+    return any(low in seq for seq in _SEQUENCES)
 
 
 def _limit(rule: EntropyRule, value: str) -> float:
