@@ -78,8 +78,10 @@ def validate(model: type[M], data: Any, lines: dict[PathKey, int], path: Path) -
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            # Drop the discriminator tag pydantic inserts into the path of a tagged union member.
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in ("presidio", "regex", *EXTRA_KINDS))]
+            # Drop the discriminator tag pydantic inserts into the path of a tagged union member (rule packs only:
+            # elsewhere "regex" is an ordinary field name).
+            tags = ("presidio", "regex", *EXTRA_KINDS) if model is RulePack else ()
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in tags)]
             problems.append(f"{path}:{_line_of(loc, lines)}: {_loc_text(loc)}: {err['msg']}")
         return None, problems
 
