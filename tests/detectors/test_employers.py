@@ -127,8 +127,10 @@ def test_unknown_employer_in_config_is_a_usage_error(ruleset: RuleSet) -> None:
          "reference_formats:\n  - name: any\n    regex: 'x*'\n", "matches the empty string"),
         ("schema: screener-employer/1\nid: bad\ndisplay_name: X\nlegal_names: [Acme Ltd]\nemail_domains: [a b]\n",
          "bad.yaml:5"),
+        ("schema: screener-employer/1\nid: bad\ndisplay_name: X\nlegal_names: [Acme Ltd]\n"
+         "reference_formats:\n  - name: a\n    regex: 5\n", "bad.yaml:7: reference_formats[0].regex"),
     ],
-    ids=["short-name", "lowercase-ticker", "id-not-file-name", "empty-format", "bad-domain"],
+    ids=["short-name", "lowercase-ticker", "id-not-file-name", "empty-format", "bad-domain", "format-not-text"],
 )
 def test_malformed_profile_reports_file_and_line(tmp_path: Path, content: str, needle: str) -> None:
     (tmp_path / "bad.yaml").write_text(content)

@@ -34,6 +34,11 @@ def test_disguised_identifier_is_found(run_employers: Run, disguise: str, kind: 
     # The span lies in the original text and covers the disguised identifier, not the carrier words.
     covered = "".join(text[f.span.start:f.span.end] for f in findings)
     assert "Last year" not in covered and "rollout" not in covered
+    # Redacting the reported spans of the ORIGINAL text removes the identifier: a rescan finds nothing.
+    redacted = text
+    for f in sorted(run_employers(text, ("northwind",)), key=lambda f: -f.span.start):
+        redacted = redacted[:f.span.start] + "<X>" + redacted[f.span.end:]
+    assert run_employers(redacted, ("northwind",)) == []
 
 
 def test_not_applicable_pairs_are_the_expected_ones() -> None:
