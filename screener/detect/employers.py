@@ -8,6 +8,7 @@ entity over a hit, or a profile context word near it, raises the score; neither 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -95,7 +96,9 @@ class EmployerDetector:
             if inner:  # the run is one finding, under the rule of the longest identifier inside it
                 best = max(_dedupe(inner), key=lambda h: (h.end - h.start, -h.start))
                 hits.append(Hit(start, end, best.tag, "base64"))
-        return [self._finding(item, h) for h in _dedupe(hits)]
+        kept = _dedupe(hits)
+        orgs = _org_spans(item) if kept else []
+        return [self._finding(item, h, orgs) for h in kept]
 
     def _hits(self, text: NormalizedText, active: frozenset[str]) -> list[Hit]:
         base = text.text
@@ -111,30 +114,38 @@ class EmployerDetector:
                     hits.append(Hit(*view.to_base(s, e), tag, "pattern"))
         return hits
 
-    def _finding(self, item: ScanInput, hit: Hit) -> Finding:
+    def _finding(self, item: ScanInput, hit: Hit, orgs: list[tuple[int, int]]) -> Finding:
         source = self.sources[hit.tag]
         method = hit.method
         span = item.text.to_original(hit.start, hit.end)
         if method == "exact" and item.text.original[span.start:span.end] != item.text.text[hit.start:hit.end]:
             method = "normalized"  # invisible characters, look-alike letters or full-width forms were folded
         score = source.rule.score * (FUZZY_FACTOR if method == "fuzzy" else 1.0)
-        return self._make(item, source, hit.start, hit.end, method, score)
+        return self._make(item, source, hit.start, hit.end, method, score, orgs)
 
-    def _make(self, item: ScanInput, source: _Source, start: int, end: int, method: str, score: float) -> Finding:
+    def _make(self, item: ScanInput, source: _Source, start: int, end: int, method: str, score: float,
+              orgs: list[tuple[int, int]]) -> Finding:
         rule = source.rule
         profile = self.profiles.get(source.profile)
         context: list[str] = []
         if profile is not None and profile.context:
             window = item.text.text[max(0, start - rule.context_window):end + rule.context_window].lower()
             context = [w for w in profile.context if w.lower() in window]
-        if item.nlp is not None and any(label == "ORG" and s < end and start < e
-                                        for label, s, e in item.nlp.entities()):
+        i = bisect.bisect_left(orgs, (end, end))
+        if any(s < end and start < e for s, e in orgs[max(0, i - 8):i]):
             context.append("ORG")
         score = min(1.0, score + (rule.context_boost if context else 0.0))
         evidence = Evidence(detector=self.name, method=method, entity=rule.entity, pattern=source.field,
                             context=tuple(context), employer=source.profile,
                             reference=f"{source.profile}/{source.field}")
         return Finding(rule.id, Category.EMPLOYER, item.text.to_original(start, end), round(score, 4), evidence)
+
+
+def _org_spans(item: ScanInput) -> list[tuple[int, int]]:
+    """spaCy ORG entities (folded offsets), sorted: corroboration only, never a hit by themselves."""
+    if item.nlp is None:
+        return []
+    return sorted((s, e) for label, s, e in item.nlp.entities() if label == "ORG")
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
