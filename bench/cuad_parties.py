@@ -16,7 +16,7 @@ import argparse
 import re
 from pathlib import Path
 
-from common import ROOT, cuad_parties, data_dir, table
+from rules_common import ROOT, cuad_parties, data_dir, table
 
 from screener.detect.base import ScanInput
 from screener.detect.employers import EmployerDetector

@@ -11,7 +11,7 @@ import argparse
 import time
 from collections import Counter
 
-from common import ROOT, cuad_texts, data_dir, tab_texts, table
+from rules_common import ROOT, cuad_texts, data_dir, tab_texts, table
 
 from screener.config import ScreenerConfig
 from screener.detect import employers

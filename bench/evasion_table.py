@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from common import ROOT, table
+from rules_common import ROOT, table
 
 from screener.config import ScreenerConfig
 from screener.detect import employers

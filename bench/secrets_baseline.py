@@ -15,7 +15,7 @@ import argparse
 import hashlib
 import json
 
-from common import ROOT, data_dir, table
+from rules_common import ROOT, data_dir, table
 
 from screener.config import ScreenerConfig
 from screener.detect import secrets

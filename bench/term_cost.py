@@ -14,7 +14,7 @@ import csv
 import time
 from pathlib import Path
 
-from common import ROOT, cuad_texts, data_dir, tab_texts, table
+from rules_common import ROOT, cuad_texts, data_dir, tab_texts, table
 
 from screener.detect.base import ScanInput
 from screener.detect.employers import EmployerDetector

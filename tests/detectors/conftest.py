@@ -10,7 +10,7 @@ from screener.detect.base import Detector, ScanInput
 from screener.model import Finding, Metadata
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.text.normalize import normalize
-from tests.detectors.support import RULES, Run
+from tests.detectors.rules_support import RULES, Run
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from screener.errors import ConfigError, RuleError
 from screener.model import Category
 from screener.ruleset.employers import load_profiles
 from screener.ruleset.loader import RuleSet
-from tests.detectors.support import RULES, Run, spans
+from tests.detectors.rules_support import RULES, Run, spans
 
 NW = ("northwind",)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from screener.ruleset.disguise import DISGUISES, disguised_text
-from tests.detectors.support import Run
+from tests.detectors.rules_support import RULES, Run
 
 IDENTIFIERS = {  # kind -> (identifier from the northwind demo profile, rule it must fire)
     "legal-name": ("Northwind Bank plc", "EMP201"),
@@ -68,3 +68,29 @@ def test_ordinary_words_stay_clean_under_every_disguise(run_employers: Run, disg
     form = DISGUISES[disguise]
     disguised = " ".join(w if (x := form(w)) is None else x for w in words)
     assert run_employers(disguised, ("northwind",)) == []
+
+
+def _profile_terms() -> list[tuple[str, str, str]]:
+    from screener.ruleset.employers import WORD_FIELDS, load_profiles
+
+    out = []
+    for p in load_profiles(RULES / "employers").profiles:
+        for field in (*WORD_FIELDS, "abbreviations", "tickers"):
+            out.extend((p.id, field, term) for term in getattr(p, field))
+    return out
+
+
+TERMS = _profile_terms()
+TERM_DISGUISES = ("plain", "zero-width", "cyrillic", "fullwidth", "leetspeak", "letter-spacing", "base64")
+
+
+@pytest.mark.parametrize("disguise", TERM_DISGUISES)
+def test_every_profile_term_survives_each_disguise(run_employers: Run, disguise: str) -> None:
+    missed = []
+    for profile, field, term in TERMS:
+        text = disguised_text(disguise, term)
+        if text is None:
+            continue
+        if not any(f.evidence.employer == profile for f in run_employers(text, (profile,))):
+            missed.append(f"{profile}/{field}")
+    assert missed == []

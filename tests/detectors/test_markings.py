@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from screener.model import Category
-from tests.detectors.support import Run, spans
+from tests.detectors.rules_support import Run, spans
 
 
 @pytest.mark.parametrize(

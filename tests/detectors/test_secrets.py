@@ -11,7 +11,7 @@ from screener.model import Category, Metadata
 from screener.ruleset.regex import PatternTimeout
 from screener.ruleset.schema import RegexRule, RuleDocs
 from screener.text.normalize import normalize
-from tests.detectors.support import Run, spans
+from tests.detectors.rules_support import Run, spans
 
 KEY = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5\n-----END EC PRIVATE KEY-----"
 

@@ -14,7 +14,7 @@ from screener.detect.terms import Term, TermMatcher
 from screener.detect.views import joined_view, main_view, squeeze
 from screener.model import Metadata
 from screener.text.normalize import normalize
-from tests.detectors.support import Run
+from tests.detectors.rules_support import Run
 
 TEXT = st.text(alphabet=st.sampled_from(list("abcN0 1l.-@()dot\n\u200bαо")), max_size=80)
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the detector tests."""
+"""Helpers shared by the rule-driven detector tests (fixtures are in conftest.py)."""
 
 from __future__ import annotations
 
