@@ -10,7 +10,8 @@
 - fuzzy: windows of one to a few tokens that start with a capital letter are looked up by their first
   letter and last two (cost independent of the number of terms; an edit at the very end is an inflection,
   not a misspelling) and verified with rapidfuzz's optimal string alignment distance (one edit,
-  transpositions included), for terms of a safe minimum length.
+  transpositions included), for terms of a safe minimum length and at most three words (longer legal
+  names have shorter names and aliases beside them).
 
 Matching cost does not grow with the number of terms, only with the number of hits.
 """
@@ -33,7 +34,8 @@ METHOD_RANK = {"exact": 0, "deobfuscated": 1, "leetspeak": 2, "spacing": 3, "fuz
 _SUFFIXES = ("'s", "’s", "s'", "s’", "es", "s", "'", "’", "tm")
 _DOMAIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
-LONG_TERM = 8  # a name this long may be split by plain spaces or matched fuzzily
+LONG_TERM = 8  # a name this long may be broken over lines or matched fuzzily
+FUZZY_WORDS = 3  # fuzzy windows span at most this many tokens, so their number never grows with the terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ class TermMatcher:
         self._fuzzy_lengths: set[int] = set()
         self._fuzzy_words = 0
         self._fuzzy_firsts: set[str] = set()
+        self._fuzzy_max = 0
         for i, term in enumerate(self.terms):
             key = self._key(term)
             if not key:
@@ -85,11 +88,13 @@ class TermMatcher:
             skey = "".join(c for c in key if c not in SEPARATORS)
             if len(skey) >= 3:
                 squeezed.setdefault(skey, []).append(i)
-            if term.fuzzy and term.kind == "word" and len(key) >= term.fuzzy_min_length:
+            if term.fuzzy and term.kind == "word" and len(key) >= term.fuzzy_min_length \
+                    and key.count(" ") < FUZZY_WORDS:
                 self._fuzzy.setdefault((key[0], key[-2:]), []).append(i)
                 self._fuzzy_lengths.update((len(key) - 1, len(key), len(key) + 1))
                 self._fuzzy_words = max(self._fuzzy_words, key.count(" ") + 1)
                 self._fuzzy_firsts.add(key[0])
+                self._fuzzy_max = max(self._fuzzy_max, len(key) + 1)
         self._keys = {i: self._key(t) for i, t in enumerate(self.terms)}
         self._main = _automaton(main)
         self._squeezed = _automaton(squeezed)
@@ -163,6 +168,10 @@ class TermMatcher:
                 e1 = toks[a + n - 1][1]
                 if n > 1 and text[toks[a + n - 2][1]:toks[a + n - 1][0]] not in (" ", "-"):
                     break
+                if e1 - s0 > self._fuzzy_max:
+                    break
+                if (text[s0], text[e1 - 2:e1].replace("-", " ")) not in self._fuzzy:
+                    continue  # no term starts and ends like this window: skip before building it
                 window = text[s0:e1].replace("-", " ")
                 if len(window) not in lengths:
                     continue
