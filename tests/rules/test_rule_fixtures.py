@@ -31,15 +31,28 @@ def test_fixture_files_are_well_formed() -> None:
     assert len(CASES) > 50
 
 
+def _needs_engine(codes: tuple[str, ...] | list[str]) -> bool:
+    return all(code.startswith("PII") for code in codes)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.path.stem}:{c.line}:{'+'.join(c.codes)}" for c in CASES])
-def test_fixture_case(case: FixtureCase, screen: Screen, ruleset: RuleSet) -> None:
-    if not set(case.codes) <= handled_codes(ruleset):
-        pytest.skip("no rule-driven detector for this code here")
-    assert check_case(case, screen) is None
+def test_fixture_case(case: FixtureCase, screen: Screen, ruleset: RuleSet, request: pytest.FixtureRequest) -> None:
+    if set(case.codes) <= handled_codes(ruleset):
+        assert check_case(case, screen) is None
+    elif _needs_engine(case.codes):  # personal data needs the spaCy model and Presidio: the whole engine
+        engine = request.getfixturevalue("engine")
+        assert check_case(case, lambda text: engine.screen(text).findings) is None
+    else:
+        pytest.skip("fragment rules need a corpus; they are tested in tests/detectors/test_fragments.py")
 
 
 def test_every_rule_driven_code_has_an_expect_fixture(ruleset: RuleSet) -> None:
     assert sorted(handled_codes(ruleset) - covered_codes(CASES)) == []
+
+
+def test_every_personal_data_code_has_an_expect_fixture(ruleset: RuleSet) -> None:
+    pii = {r.id for r in ruleset.rules if r.id.startswith("PII") and r.enabled}
+    assert sorted(pii - covered_codes(CASES)) == []
 
 
 def test_bundled_rules_lint_clean(ruleset: RuleSet) -> None:
