@@ -22,6 +22,7 @@ import typer
 from screener.commands import audit as audit_cmd
 from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
+from screener.commands import rules as rules_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.commands.report import report as report_cmd
 
@@ -62,6 +63,7 @@ RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules directory 
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(policy_cmd.app, name="policy")
+app.add_typer(rules_cmd.app, name="rules")
 app.command("report")(report_cmd)
 
 

@@ -5,7 +5,9 @@ A rule pack holds rules of one category. Each rule has a stable code whose prefi
 way of matching:
 
 - ``presidio``: an entity produced by a Presidio recognizer or by the spaCy NER model through Presidio;
-- ``regex``: one or more bounded regular expressions, optionally with context words that raise the score.
+- ``regex``: one or more bounded regular expressions, optionally with context words that raise the score;
+- ``entropy``: high-entropy strings (base64 or hex alphabets) next to a credential keyword (secrets);
+- ``employer``: which fields of the employer profiles in force (``rules/employers/*.yaml``) this code covers.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ class PatternSpec(_Strict):
     regex: str = Field(min_length=1)
     score: float = Field(ge=0.0, le=1.0)
     ignore_case: bool = False
+    # Report only this capture group (e.g. the value of ``password = ...``), 0 for the whole match.
+    group: int = Field(default=0, ge=0, le=9)
+    # Drop a match whose reported text fully matches one of these (placeholders such as ``changeme``).
+    exclude: tuple[str, ...] = ()
 
 
 class _RuleBase(_Strict):
@@ -81,7 +87,45 @@ class RegexRule(_RuleBase):
     context_window: int = Field(default=60, ge=0, le=1000)  # characters either side
 
 
-Rule = Annotated[PresidioRule | RegexRule, Field(discriminator="kind")]
+# --- secret and employer rule kinds (begin) -------------------------------------------------------------------
+
+
+class EntropyRule(_RuleBase):
+    """A quoted or assigned token of ``charset`` whose Shannon entropy (bits per character) reaches
+    ``threshold``; with ``keywords``, only when one of them names the value (``api_key = "..."``)."""
+
+    kind: Literal["entropy"]
+    charset: Literal["base64", "hex"]
+    min_length: int = Field(default=20, ge=8, le=4096)
+    threshold: float = Field(gt=0.0, le=8.0)
+    keywords: tuple[str, ...] = ()
+    score: float = Field(default=0.7, ge=0.0, le=1.0)
+
+
+EmployerField = Literal[
+    "legal_names", "names", "aliases", "abbreviations", "tickers", "email_domains", "hosts", "codenames",
+    "systems", "clients", "counterparties", "reference_formats", "employee_id_formats",
+]
+
+
+class EmployerRule(_RuleBase):
+    """Matches the listed fields of every employer profile in force; the profile supplies the terms."""
+
+    kind: Literal["employer"]
+    fields: tuple[EmployerField, ...] = Field(min_length=1)
+    score: float = Field(ge=0.0, le=1.0)
+    fuzzy: bool = False  # near variants (one edit) of terms of at least ``fuzzy_min_length`` characters
+    fuzzy_min_length: int = Field(default=8, ge=6, le=64)
+    context_boost: float = Field(default=0.1, ge=0.0, le=1.0)
+    context_window: int = Field(default=80, ge=0, le=1000)
+
+
+EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer")
+AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule
+
+# --- secret and employer rule kinds (end) ---------------------------------------------------------------------
+
+Rule = Annotated[AnyRule, Field(discriminator="kind")]
 
 
 class RulePack(_Strict):

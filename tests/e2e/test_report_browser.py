@@ -98,7 +98,7 @@ def test_examples_report_renders(examples_report: Path, tmp_path: Path) -> None:
     dom = dom_of(examples_report, tmp_path / "p2")
     assert dom.title == "Screening report"
     sections = [a for t, a in dom.tags if t == "section" and "subm" in (a.get("class") or "")]
-    assert len(sections) == 5
+    assert len(sections) == 6
     assert dom.count("section", id="summary") == 1 and dom.count("section", id="rules") == 1
     assert dom.count("svg", **{"class": "chart"}) == 2
     assert dom.count("input", type="radio") == 12
@@ -110,18 +110,20 @@ def test_examples_report_renders(examples_report: Path, tmp_path: Path) -> None:
     assert dom.count("script") == 0
 
 
-IDS = ["banker_process.txt", "consultant_report.md", "form-001", "form-002", "form-003"]
+IDS = ["analyst_notes.txt", "banker_process.txt", "consultant_report.md", "form-001", "form-002", "form-003"]
 
 
 @pytest.mark.parametrize(("radio", "shown"), [
     ("fv-all", IDS),
     ("fv-allow", ["form-002"]),
-    ("fv-redact", ["banker_process.txt", "consultant_report.md", "form-001", "form-003"]),
-    ("fv-block", []),
-    ("fc-personal-data", ["banker_process.txt", "consultant_report.md", "form-001", "form-003"]),
-    ("fc-secret", []),
-], ids=["all", "verdict-allow", "verdict-redact", "verdict-block-none", "category-personal-data",
-        "category-secret-none"])
+    ("fv-redact", ["banker_process.txt", "consultant_report.md", "form-003"]),
+    ("fv-block", ["analyst_notes.txt"]),
+    ("fc-personal-data", ["analyst_notes.txt", "banker_process.txt", "consultant_report.md", "form-001",
+                          "form-003"]),
+    ("fc-secret", ["analyst_notes.txt"]),
+    ("fc-proprietary-fragment", []),
+], ids=["all", "verdict-allow", "verdict-redact", "verdict-block", "category-personal-data",
+        "category-secret", "category-fragment-none"])
 def test_filters_hide_what_does_not_match(examples_report: Path, tmp_path: Path, radio: str,
                                           shown: list[str]) -> None:
     """The CSS-only filters, as the browser lays them out: printed to PDF, hidden submissions are absent."""
