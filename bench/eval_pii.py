@@ -95,15 +95,17 @@ class FindingsCache:
 def refined_predictions(
     cache: FindingsCache, texts: list[str], rules: bool = True, refine: bool = True, skip: Iterable[str] = ()
 ) -> list[list[LabeledSpan]]:
-    """The screener's findings plus the personal-data regex packs (``rules``, minus rule ids in ``skip``) and the
-    pii_refine post-processing (``refine``, minus step names in ``skip``)."""
+    """The screener's findings plus the personal-data regex packs (``rules``, minus rule ids in ``skip``; rules
+    shipped disabled are switched on here) and the pii_refine post-processing (``refine``, minus step names
+    in ``skip``)."""
     from screener.detect import pii_refine, pii_regex
     from screener.detect.base import ScanInput
     from screener.model import Metadata
     from screener.text.normalize import normalize
 
     skip = set(skip)
-    extra = pii_regex.build_detector(cache.screener.config, cache.screener.rules) if rules else None
+    pack_rules = pii_regex.personal_data_regex_rules(cache.screener.rules, include_disabled=True)
+    extra = pii_regex.PiiRegexDetector(pack_rules, cache.screener.config.regex_timeout) if rules else None
     steps = skip & set(pii_refine.STEPS)
     preds = []
     for text, findings in zip(texts, cache(texts), strict=True):

@@ -42,6 +42,7 @@ class PiiRegexDetector:
     requires_nlp = False
 
     def __init__(self, rules: list[RegexRule], timeout: float = 1.0) -> None:
+        """Every rule given runs, enabled or not: choosing rules is the caller's business."""
         self.compiled = tuple(
             _Compiled(
                 rule,
@@ -49,7 +50,6 @@ class PiiRegexDetector:
                 _context_regex(rule.context),
             )
             for rule in rules
-            if rule.enabled
         )
 
     def __len__(self) -> int:
@@ -88,14 +88,18 @@ class PiiRegexDetector:
                     )
 
 
-def build_detector(config: ScreenerConfig, rules: RuleSet) -> PiiRegexDetector | None:
-    """The detector for every enabled ``regex`` rule of the personal-data packs; None when there is none."""
-    chosen = [
+def personal_data_regex_rules(rules: RuleSet, include_disabled: bool = False) -> list[RegexRule]:
+    """The ``regex`` rules of the personal-data packs (enabled ones unless ``include_disabled``)."""
+    return [
         r
         for p in rules.packs
         if p.category is Category.PERSONAL_DATA
         for r in p.rules
-        if isinstance(r, RegexRule) and r.enabled
+        if isinstance(r, RegexRule) and (r.enabled or include_disabled)
     ]
-    detector = PiiRegexDetector(chosen, config.regex_timeout)
+
+
+def build_detector(config: ScreenerConfig, rules: RuleSet) -> PiiRegexDetector | None:
+    """The detector for every enabled ``regex`` rule of the personal-data packs; None when there is none."""
+    detector = PiiRegexDetector(personal_data_regex_rules(rules), config.regex_timeout)
     return detector if len(detector) else None
