@@ -75,6 +75,8 @@ class Screener:
         self.policies = PolicyResolver(policy, config.rules_dir / "policies")
         self.allowlist = allowlist or Overrides()
         self.detectors = tuple(detectors)
+        # Declared employers are free-form names; policy layers are keyed by profile id.
+        self._profiles = next((d.profiles for d in self.detectors if hasattr(d, "profiles")), None)
         self.runner = runner
         operators: dict[str, str] = {r.id: r.operator for r in rules.rules if r.operator}
         operators.update(config.operators)
@@ -153,21 +155,33 @@ class Screener:
     def _employers(self, meta: Metadata) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*meta.employers, *self.config.employers)))
 
-    def _detect(self, prep: _Prepared, nlp: NlpResult | None) -> tuple[list[Finding], str | None]:
+    def _profile_ids(self, meta: Metadata) -> tuple[str, ...]:
+        """The employer profile ids behind a submission's declared employers (names without a profile drop out)."""
+        if self._profiles is None:
+            return ()
+        found = (self._profiles.resolve(name) for name in self._employers(meta))
+        return tuple(sorted({p.id for p in found if p is not None}))
+
+    def _detect(self, prep: _Prepared, nlp: NlpResult | None) -> tuple[list[Finding], tuple[str, ...], str | None]:
+        """Findings of every detector, their notes (e.g. a declared employer without a profile), or an error."""
         assert prep.folded is not None
         item = ScanInput(prep.folded, nlp, prep.submission.metadata, self._employers(prep.submission.metadata))
         findings: list[Finding] = []
+        notes: list[str] = []
         for detector in self.detectors:
             try:
                 findings.extend(detector.detect(item))
+                notes_of = getattr(detector, "notes", None)
+                if notes_of is not None:
+                    notes.extend(notes_of(item))
             except PatternTimeout:
                 log.warning("submission %s: detector %s: pattern timed out", prep.submission.id, detector.name)
-                return [], f"detector {detector.name}: a rule pattern exceeded its time budget"
+                return [], (), f"detector {detector.name}: a rule pattern exceeded its time budget"
             except Exception as exc:  # fail closed, keep the text out of the log
                 log.warning("submission %s: detector %s failed: %s", prep.submission.id, detector.name,
                             exc.__class__.__name__)
-                return [], f"detector {detector.name} failed ({exc.__class__.__name__})"
-        return findings, None
+                return [], (), f"detector {detector.name} failed ({exc.__class__.__name__})"
+        return findings, tuple(notes), None
 
     def _unscanned(self, prep: _Prepared, reason: str) -> ScreenResult:
         return ScreenResult(
@@ -184,18 +198,18 @@ class Screener:
     def _finish(self, prep: _Prepared, nlp: NlpResult | None) -> ScreenResult:
         if prep.error is not None or prep.text is None:
             return self._unscanned(prep, prep.error or "nothing to screen")
-        findings, error = self._detect(prep, nlp)
+        findings, notes, error = self._detect(prep, nlp)
         if error is not None:
             return self._unscanned(prep, error)
         findings_sorted = sort_findings(set(findings))
-        policy = self.policies.for_employers(self._employers(prep.submission.metadata))
+        policy = self.policies.for_employers(self._profile_ids(prep.submission.metadata))
         decisions = tuple(policy.decide(f) for f in findings_sorted)
         verdict, reasons = policy.verdict(decisions)
         result = ScreenResult(
             submission_id=prep.submission.id,
             verdict=verdict,
             decisions=decisions,
-            reasons=(*reasons, *prep.notes),
+            reasons=(*reasons, *notes, *prep.notes),
             metadata=prep.submission.metadata,
             sha256=text_sha256(prep.text),
             chars=len(prep.text),
@@ -207,7 +221,7 @@ class Screener:
 
     def fails(self, result: ScreenResult) -> bool:
         """Whether a result fails the run under the policy in force for it (UNSCANNED always fails)."""
-        return self.policies.for_employers(self._employers(result.metadata)).fails(result.verdict)
+        return self.policies.for_employers(self._profile_ids(result.metadata)).fails(result.verdict)
 
     def _run_nlp(self, batch: list[_Prepared]) -> list[NlpResult | None]:
         if self.runner is None:

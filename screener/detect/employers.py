@@ -85,6 +85,13 @@ class EmployerDetector:
             return frozenset(self.profiles.ids())
         return frozenset(p.id for p in self.profiles.select(item.employers))
 
+    def notes(self, item: ScanInput) -> tuple[str, ...]:
+        """Declared employers that no profile matches: their identifiers could not be checked."""
+        if self.all_on:
+            return ()
+        unknown = sorted({d for d in item.employers if self.profiles.resolve(d) is None})
+        return tuple(f"declared employer {d!r} has no profile: its identifiers were not checked" for d in unknown)
+
     def detect(self, item: ScanInput) -> Iterable[Finding]:
         active = self.active(item)
         if not active:

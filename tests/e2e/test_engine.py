@@ -128,3 +128,12 @@ def test_import_does_not_load_the_model() -> None:
     code = f"import sys, screener, screener.engine; print([m in sys.modules for m in {mods}])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[False, False]"
+
+
+def test_declared_employer_without_a_profile_is_said(engine: Screener) -> None:
+    sub = Submission(id="u", text="I ran the reconciliation at Northwind Bank.",
+                     metadata=Metadata.of(employers=["northwind", "Globex Unknown plc"]))
+    result = engine.screen(sub)
+    assert any(f.rule_id.startswith("EMP") for f in result.findings)
+    assert "declared employer 'Globex Unknown plc' has no profile: its identifiers were not checked" in result.reasons
+    assert not any("northwind" in r for r in result.reasons if "no profile" in r)
