@@ -189,7 +189,8 @@ class PiiDetector:
         if len(doc):
             columns = doc.to_array(["IDX", "LENGTH"]).tolist()  # no Token objects: they are costly to create
             indices = [c[0] for c in columns]
-            texts = [doc.text[i : i + n] for i, n in columns]
+            whole = doc.text  # a property that joins every token: read it once
+            texts = [whole[i : i + n] for i, n in columns]
         else:
             indices, texts = [], []
         entities, scores = self._nlp_engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
