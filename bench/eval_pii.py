@@ -120,7 +120,7 @@ def refined_predictions(
     skip = set(skip)
     cfg = cache.screener.config
     packs = load_rules([cfg.rules_dir / f"{name}.yaml" for name in EXTRA_PACKS])
-    extra = pii_regex.PiiRegexDetector(pii_regex.personal_data_regex_rules(packs), cfg.regex_timeout) if rules else None
+    extra = pii_regex.build_detector(cfg, packs) if rules else None
     steps = skip & set(pii_refine.STEPS)
     preds = []
     for text, findings in zip(texts, cache(texts), strict=True):

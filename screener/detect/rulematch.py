@@ -12,12 +12,17 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from screener.detect.base import ScanInput
 from screener.detect.views import View, joined_view, needs_join
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.regex import BoundedRegex, compile_pattern
 from screener.ruleset.schema import EntropyRule, PatternSpec, RegexRule
+
+if TYPE_CHECKING:
+    from screener.config import ScreenerConfig
+    from screener.ruleset.loader import RuleSet
 
 _CHARSETS = {
     "base64": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-"),
@@ -152,3 +157,24 @@ def _keyword(text: str, s: int, keywords: tuple[str, ...]) -> tuple[str, ...]:
     line_start = text.rfind("\n", 0, s) + 1
     before = text[max(line_start, s - 60):s].lower()
     return tuple(k for k in keywords if k.lower() in before)
+
+
+class RuleDetector:
+    """A Detector that runs the ``regex`` and ``entropy`` rules of one category's packs."""
+
+    requires_nlp = False
+
+    def __init__(self, name: str, runner: RuleRunner) -> None:
+        self.name = name
+        self.runner = runner
+
+    def detect(self, item: ScanInput) -> Iterable[Finding]:
+        return self.runner.run(item)
+
+
+def rule_runner(config: ScreenerConfig, rules: RuleSet, name: str, category: Category,
+                closed_up: bool = False) -> RuleRunner:
+    """The compiled, enabled ``regex`` and ``entropy`` rules of every pack of ``category``."""
+    chosen = [r for p in rules.packs if p.category is category for r in p.rules
+              if isinstance(r, RegexRule | EntropyRule)]
+    return RuleRunner(name, category, chosen, config.regex_timeout, closed_up=closed_up)

@@ -9,19 +9,12 @@ from collections.abc import Iterable
 
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput
-from screener.detect.rulematch import RuleRunner
+from screener.detect.rulematch import RuleDetector, rule_runner
 from screener.model import Category, Finding
 from screener.ruleset.loader import RuleSet
-from screener.ruleset.schema import EntropyRule, RegexRule
 
 
-class SecretDetector:
-    name = "secrets"
-    requires_nlp = False
-
-    def __init__(self, runner: RuleRunner) -> None:
-        self.runner = runner
-
+class SecretDetector(RuleDetector):
     def detect(self, item: ScanInput) -> Iterable[Finding]:
         # One finding per secret: where hits overlap, the surest wins (a provider format beats the generic
         # keyword or entropy rule over the same characters).
@@ -33,7 +26,5 @@ class SecretDetector:
 
 
 def build_detector(config: ScreenerConfig, rules: RuleSet) -> Detector | None:
-    chosen = [r for p in rules.packs if p.category is Category.SECRET for r in p.rules
-              if isinstance(r, RegexRule | EntropyRule)]
-    runner = RuleRunner("secrets", Category.SECRET, chosen, config.regex_timeout)
-    return SecretDetector(runner) if runner else None
+    runner = rule_runner(config, rules, "secrets", Category.SECRET)
+    return SecretDetector("secrets", runner) if runner else None

@@ -6,19 +6,21 @@ import pytest
 
 from screener.config import ScreenerConfig
 from screener.detect.base import ScanInput
-from screener.detect.pii_regex import PiiRegexDetector, build_detector, personal_data_regex_rules
+from screener.detect.pii_regex import build_detector
+from screener.detect.rulematch import RuleDetector
 from screener.model import Metadata
 from screener.ruleset.loader import load_rules
 from screener.text.normalize import normalize
 
 
 @pytest.fixture(scope="module")
-def detector(config: ScreenerConfig) -> PiiRegexDetector:
-    rules = load_rules([config.rules_dir / "pii_extra.yaml"])
-    return PiiRegexDetector(personal_data_regex_rules(rules), config.regex_timeout)
+def detector(config: ScreenerConfig) -> RuleDetector:
+    built = build_detector(config, load_rules([config.rules_dir / "pii_extra.yaml"]))
+    assert built is not None
+    return built
 
 
-def found(detector: PiiRegexDetector, text: str) -> list[tuple[str, str]]:
+def found(detector: RuleDetector, text: str) -> list[tuple[str, str]]:
     return [
         (f.rule_id, text[f.span.start : f.span.end])
         for f in detector.detect(ScanInput(normalize(text), None, Metadata()))
@@ -51,7 +53,7 @@ def found(detector: PiiRegexDetector, text: str) -> list[tuple[str, str]]:
         "street-word-first", "military-address", "currency-code", "currency-word", "currency-symbol",
     ],
 )  # fmt: skip
-def test_rule_fires(detector: PiiRegexDetector, text: str, expected: list[tuple[str, str]]) -> None:
+def test_rule_fires(detector: RuleDetector, text: str, expected: list[tuple[str, str]]) -> None:
     assert found(detector, text) == expected
 
 
@@ -76,7 +78,7 @@ def test_rule_fires(detector: PiiRegexDetector, text: str, expected: list[tuple[
         "duration",
     ],
 )
-def test_rule_stays_quiet(detector: PiiRegexDetector, text: str) -> None:
+def test_rule_stays_quiet(detector: RuleDetector, text: str) -> None:
     assert found(detector, text) == []
 
 
@@ -91,8 +93,16 @@ def test_no_detector_without_regex_rules(config: ScreenerConfig) -> None:
     assert build_detector(config, load_rules([config.rules_dir / "pii.yaml"])) is None
 
 
-def test_build_detector_runs_only_enabled_rules(config: ScreenerConfig) -> None:
-    rules = load_rules([config.rules_dir / "pii_extra.yaml"])
-    enabled = [r for r in personal_data_regex_rules(rules) if r.enabled]
+def test_build_detector_runs_only_enabled_rules(config: ScreenerConfig, tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    text = (config.rules_dir / "pii_extra.yaml").read_text()
+    first = text.index("  - id: PII150")
+    disabled = text[:first] + text[first:].replace("    kind: regex", "    kind: regex\n    enabled: false", 1)
+    (tmp_path / "pii_extra.yaml").write_text(disabled)
+    rules = load_rules([tmp_path / "pii_extra.yaml"])
     built = build_detector(config, rules)
-    assert (len(built) if built else 0) == len(enabled)
+    assert built is not None
+    ids = {rule.id for rule, _ in built.runner.regex_rules}
+    assert "PII150" not in ids and ids == {r.id for r in rules.rules if r.enabled}
