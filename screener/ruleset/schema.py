@@ -5,7 +5,8 @@ A rule pack holds rules of one category. Each rule has a stable code whose prefi
 way of matching:
 
 - ``presidio``: an entity produced by a Presidio recognizer or by the spaCy NER model through Presidio;
-- ``regex``: one or more bounded regular expressions, optionally with context words that raise the score.
+- ``regex``: one or more bounded regular expressions, optionally with context words that raise the score;
+- ``fingerprint``: a passage shared with a protected corpus index or fingerprint pack.
 """
 
 from __future__ import annotations
@@ -81,7 +82,16 @@ class RegexRule(_RuleBase):
     context_window: int = Field(default=60, ge=0, le=1000)  # characters either side
 
 
-Rule = Annotated[PresidioRule | RegexRule, Field(discriminator="kind")]
+class FingerprintRule(_RuleBase):
+    """A passage shared with an indexed corpus or a fingerprint pack (``match``: how close the reuse is)."""
+
+    kind: Literal["fingerprint"]
+    match: Literal["verbatim", "edited", "pack"]
+    min_words: int = Field(default=8, ge=1, le=100_000)
+    min_similarity: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+Rule = Annotated[PresidioRule | RegexRule | FingerprintRule, Field(discriminator="kind")]
 
 
 class RulePack(_Strict):
