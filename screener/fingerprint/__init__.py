@@ -1,0 +1,1 @@
+"""Fingerprints of protected documents: keyed shingles, winnowing, SQLite stores and packs, alignment."""

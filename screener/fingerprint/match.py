@@ -1,0 +1,186 @@
+"""Matching a text against fingerprint stores: candidates, seeds, passages, alignment, suppression.
+
+1. Candidates: every shingle hash of the query is looked up; documents sharing at least
+   ``min_candidate_hits`` fingerprints are kept (the ``max_candidates`` best).
+2. Seeds: for an index, every shingle of the candidate's text is recomputed (all positions, not only the
+   winnowed ones) and joined with the query's; for a pack, the stored fingerprints are the seeds.
+3. Passages: seeds are clustered (align.cluster_seeds) and filtered by seed count and length; index passages
+   are aligned word by word (align.align) for exact spans on both sides and a similarity.
+4. Suppression: query terms covered by a passage of a suppression store (boilerplate, public text) give no
+   seeds to protected stores.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+
+from screener.fingerprint.align import align, cluster_seeds
+from screener.fingerprint.sentences import sentence_ranges, sentence_seeds
+from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
+from screener.fingerprint.store import FingerprintStore
+from screener.text.normalize import NormalizedText, normalize
+
+
+@dataclass(frozen=True, slots=True)
+class MatchParams:
+    gap: int = 15  # terms between seeds of one passage
+    min_seeds: int = 3
+    min_terms: int = 6  # query terms a passage must span
+    min_words: int = 8  # words of an aligned (index) passage
+    min_similarity: float = 0.30  # word-level similarity of an aligned (index) passage
+    min_candidate_hits: int = 2
+    max_candidates: int = 25
+    pack_min_seeds: int = 2
+    sentence_seeds: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    store: str  # the store's name
+    doc: int
+    ref: str
+    section: str | None
+    q_chars: tuple[int, int]  # folded range in the query
+    s_chars: tuple[int, int] | None  # ORIGINAL range in the source document (indexes only)
+    words: int  # query words in the passage
+    similarity: float
+    seeds: int
+    kind: str  # "index" | "pack"
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    norm: NormalizedText
+    terms: Terms
+    words: Words
+    positions: dict[int, list[int]]
+    sentences: list[tuple[int, int]]
+
+
+class Matcher:
+    def __init__(self, stores: list[FingerprintStore], params: MatchParams | None = None, cache: int = 64) -> None:
+        self.protect = [s for s in stores if s.manifest.role == "protect"]
+        self.suppress = [s for s in stores if s.manifest.role == "suppress"]
+        self.params = params or MatchParams()
+        self._cache: OrderedDict[tuple[str, int], _Source] = OrderedDict()
+        self._cache_size = cache
+        self._lock = threading.Lock()
+
+    def match(self, text: NormalizedText) -> list[Passage]:
+        terms = terms_of(text.text)
+        words = words_of(text.text)
+        blocked: set[int] = set()
+        for store in self.suppress:
+            for p in self._match_store(store, text, terms, words, set()):
+                lo = _first_at_or_after(terms.starts, p.q_chars[0])
+                hi = _first_at_or_after(terms.starts, p.q_chars[1])
+                blocked.update(range(lo, hi))
+        out: list[Passage] = []
+        for store in self.protect:
+            out.extend(self._match_store(store, text, terms, words, blocked))
+        return sorted(out, key=lambda p: (p.q_chars, p.ref, p.store))
+
+    def _match_store(
+        self, store: FingerprintStore, text: NormalizedText, terms: Terms, words: Words, blocked: set[int]
+    ) -> list[Passage]:
+        m, prm = store.manifest, self.params
+        assert store.key is not None
+        hashes = shingle_hashes(terms.terms, m.k, store.key)
+        where: dict[int, list[int]] = defaultdict(list)
+        for pos, h in enumerate(hashes):
+            if not any(p in blocked for p in range(pos, pos + m.k)):
+                where[h].append(pos)
+        if not where:
+            return []
+        hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for h, doc, spos in store.lookup(where):
+            hits[doc].extend((q, spos) for q in where[h])
+        ranked = sorted((d for d in hits if len(hits[d]) >= prm.min_candidate_hits), key=lambda d: -len(hits[d]))
+        docs = store.documents()
+        out: list[Passage] = []
+        q_sents: list[tuple[int, int]] | None = None
+        for doc in ranked[: prm.max_candidates]:
+            info = docs[doc]
+            if m.kind == "pack" or not info.has_text:
+                out.extend(self._pack_passages(store, info.ref, info.section_at, doc, hits[doc], terms, words))
+                continue
+            source = self._source(store, doc)
+            seeds = [(q, s) for h, qs in where.items() for q in qs for s in source.positions.get(h, ())]
+            if prm.sentence_seeds:
+                if q_sents is None:
+                    q_sents = [r for r in sentence_ranges(text.text, terms) if not blocked.intersection(range(*r))]
+                seeds += sentence_seeds(terms, q_sents, source.terms, source.sentences)
+            found: list[Passage] = []
+            for c in cluster_seeds(seeds, prm.gap):
+                if c.distinct < prm.min_seeds or c.q1 + m.k - c.q0 < prm.min_terms:
+                    continue
+                q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
+                s_end = min(c.s1 + m.k, len(source.terms)) - 1
+                a = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]))
+                if a is None or a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
+                    continue
+                s_span = source.norm.to_original(*a.s_chars)
+                found.append(Passage(
+                    m.name, doc, info.ref, info.section_at(c.s0), a.q_chars, (s_span.start, s_span.end),
+                    a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
+                ))
+            out.extend(_best_per_region(found))
+        return out
+
+    def _pack_passages(
+        self, store: FingerprintStore, ref: str, section_at: object, doc: int, seeds: list[tuple[int, int]],
+        terms: Terms, words: Words,
+    ) -> list[Passage]:
+        m, prm = store.manifest, self.params
+        density = 2.0 / (m.window + 1)
+        out = []
+        for c in cluster_seeds(seeds, prm.gap):
+            span_terms = c.q1 + m.k - c.q0
+            if c.distinct < prm.pack_min_seeds or span_terms < max(prm.min_terms, m.k + m.window - 1):
+                continue
+            q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
+            expected = max(1.0, (span_terms - m.k + 1) * density)
+            n_words = sum(1 for s in words.starts if q_chars[0] <= s < q_chars[1])
+            section = section_at(c.s0) if callable(section_at) else None
+            out.append(Passage(
+                m.name, doc, ref, section, q_chars, None, n_words, min(1.0, c.seeds / expected), c.seeds, "pack",
+            ))
+        return out
+
+    def _source(self, store: FingerprintStore, doc: int) -> _Source:
+        key = (str(store.path), doc)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        norm = normalize(store.text(doc) or "")
+        terms = terms_of(norm.text)
+        positions: dict[int, list[int]] = defaultdict(list)
+        assert store.key is not None
+        for pos, h in enumerate(shingle_hashes(terms.terms, store.manifest.k, store.key)):
+            positions[h].append(pos)
+        source = _Source(norm, terms, words_of(norm.text), dict(positions), sentence_ranges(norm.text, terms))
+        with self._lock:
+            self._cache[key] = source
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return source
+
+
+def _best_per_region(passages: list[Passage]) -> list[Passage]:
+    """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
+    source must not turn one reused passage into several)."""
+    kept: list[Passage] = []
+    for p in sorted(passages, key=lambda p: -(p.words * p.similarity)):
+        if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
+            kept.append(p)
+    return sorted(kept, key=lambda p: p.q_chars)
+
+
+def _first_at_or_after(starts: tuple[int, ...], offset: int) -> int:
+    from bisect import bisect_left
+
+    return bisect_left(starts, offset)
