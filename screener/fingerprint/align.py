@@ -14,11 +14,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Opcode
 
 from screener.fingerprint.shingle import Words
 
 _EXTEND = 12  # words an end may grow over identical neighbours
+_BREAK = 24  # words between aligned blocks that split a passage
 
 
 @dataclass(slots=True)
@@ -86,6 +87,22 @@ def cluster_seeds(seeds: Iterable[tuple[int, int]], gap: int) -> list[Cluster]:
     return clusters
 
 
+def _core(blocks: list[Opcode]) -> list[Opcode]:
+    """The run of aligned blocks with the most aligned words, cutting wherever two consecutive blocks are more
+    than ``_BREAK`` words apart on either side (stray common words far from the passage body)."""
+    best: list[Opcode] = []
+    best_size = 0
+    run: list[Opcode] = []
+    for b in blocks:
+        if run and max(b.src_start - run[-1].src_end, b.dest_start - run[-1].dest_end) > _BREAK:
+            run = []
+        run.append(b)
+        size = sum(x.src_end - x.src_start for x in run)
+        if size > best_size:
+            best, best_size = list(run), size
+    return best
+
+
 @dataclass(frozen=True, slots=True)
 class Alignment:
     q_words: tuple[int, int]  # word index range [a, b) in the query
@@ -112,7 +129,7 @@ def align(qw: Words, sw: Words, q_chars: tuple[int, int], s_chars: tuple[int, in
     for _ in range(_EXTEND):
         if qb < len(q) and sb < len(s) and q[qb] == s[sb]:
             qb, sb = qb + 1, sb + 1
-    blocks = [op for op in Indel.opcodes(q[qa:qb], s[sa:sb]) if op.tag == "equal"]
+    blocks = _core([op for op in Indel.opcodes(q[qa:qb], s[sa:sb]) if op.tag == "equal"])
     if not blocks:
         return None
     qa, qb = qa + blocks[0].src_start, qa + blocks[-1].src_end

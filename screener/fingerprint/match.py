@@ -12,28 +12,37 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 
-from screener.fingerprint.align import align, cluster_seeds
-from screener.fingerprint.sentences import sentence_ranges, sentence_seeds
+from rapidfuzz.distance import Indel
+
+from screener.fingerprint.align import Alignment, align, cluster_seeds, word_range
+from screener.fingerprint.sentences import extend, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
 from screener.fingerprint.store import FingerprintStore
 from screener.text.normalize import NormalizedText, normalize
 
+_PUNCT = re.compile(r"[.!?;:,\"')\]]+")
+
 
 @dataclass(frozen=True, slots=True)
 class MatchParams:
-    gap: int = 15  # terms between seeds of one passage
+    gap: int = 25  # terms between seeds of one passage
     min_seeds: int = 3
     min_terms: int = 6  # query terms a passage must span
     min_words: int = 8  # words of an aligned (index) passage
     min_similarity: float = 0.30  # word-level similarity of an aligned (index) passage
-    min_candidate_hits: int = 2
+    min_candidate_hits: int = 1
     max_candidates: int = 25
     pack_min_seeds: int = 2
     sentence_seeds: bool = True
+    sentence_dice: float = 0.4
+    snap_below: float = 0.9  # passages less similar than this are snapped to sentences and extended
+    extend_dice: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +120,7 @@ class Matcher:
             if prm.sentence_seeds:
                 if q_sents is None:
                     q_sents = [r for r in sentence_ranges(text.text, terms) if not blocked.intersection(range(*r))]
-                seeds += sentence_seeds(terms, q_sents, source.terms, source.sentences)
+                seeds += sentence_seeds(terms, q_sents, source.terms, source.sentences, prm.sentence_dice)
             found: list[Passage] = []
             for c in cluster_seeds(seeds, prm.gap):
                 if c.distinct < prm.min_seeds or c.q1 + m.k - c.q0 < prm.min_terms:
@@ -119,11 +128,14 @@ class Matcher:
                 q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
                 s_end = min(c.s1 + m.k, len(source.terms)) - 1
                 a = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]))
+                if a is not None and a.similarity < prm.snap_below and prm.sentence_seeds:
+                    a = self._snap(a, text.text, terms, q_sents or [], words, source)
                 if a is None or a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
                     continue
                 s_span = source.norm.to_original(*a.s_chars)
+                s_term = bisect_left(source.terms.starts, a.s_chars[0])
                 found.append(Passage(
-                    m.name, doc, info.ref, info.section_at(c.s0), a.q_chars, (s_span.start, s_span.end),
+                    m.name, doc, info.ref, info.section_at(s_term), a.q_chars, (s_span.start, s_span.end),
                     a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
                 ))
             out.extend(_best_per_region(found))
@@ -148,6 +160,21 @@ class Matcher:
                 m.name, doc, ref, section, q_chars, None, n_words, min(1.0, c.seeds / expected), c.seeds, "pack",
             ))
         return out
+
+    def _snap(self, a: Alignment, text: str, terms: Terms, q_sents: list[tuple[int, int]], words: Words,
+              source: _Source) -> Alignment:
+        """Whole sentences for an edited passage, grown by overlapping neighbours (sentences.extend)."""
+        qr = (bisect_left(terms.starts, a.q_chars[0]), bisect_right(terms.ends, a.q_chars[1]))
+        sr = (bisect_left(source.terms.starts, a.s_chars[0]), bisect_right(source.terms.ends, a.s_chars[1]))
+        if qr[0] >= qr[1] or sr[0] >= sr[1]:
+            return a
+        qr, sr = extend(terms, q_sents, source.terms, source.sentences, qr, sr, self.params.extend_dice)
+        q_chars = (terms.starts[qr[0]], _tail(text, terms.ends[qr[1] - 1]))
+        s_chars = (source.terms.starts[sr[0]], _tail(source.norm.text, source.terms.ends[sr[1] - 1]))
+        qa, qb = word_range(words, *q_chars)
+        sa, sb = word_range(source.words, *s_chars)
+        similarity = Indel.normalized_similarity(words.words[qa:qb], source.words.words[sa:sb])
+        return Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity)
 
     def _source(self, store: FingerprintStore, doc: int) -> _Source:
         key = (str(store.path), doc)
@@ -178,6 +205,12 @@ def _best_per_region(passages: list[Passage]) -> list[Passage]:
         if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
             kept.append(p)
     return sorted(kept, key=lambda p: p.q_chars)
+
+
+def _tail(text: str, end: int) -> int:
+    """Include the closing punctuation of the sentence ending at ``end``."""
+    m = _PUNCT.match(text, end)
+    return m.end() if m else end
 
 
 def _first_at_or_after(starts: tuple[int, ...], offset: int) -> int:

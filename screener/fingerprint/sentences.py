@@ -52,3 +52,44 @@ def sentence_seeds(
                 seeds.append((qa, sa))
                 seeds.append((qb - 1, sb - 1))
     return seeds
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _index(sents: list[tuple[int, int]], term: int) -> int:
+    """The sentence holding term position ``term``."""
+    starts = [a for a, _ in sents]
+    return max(0, bisect_left(starts, term + 1) - 1)
+
+
+def extend(
+    q: Terms, q_sents: list[tuple[int, int]], s: Terms, s_sents: list[tuple[int, int]],
+    q_range: tuple[int, int], s_range: tuple[int, int], min_dice: float = 0.3, steps: int = 4,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Snap an edited passage to whole sentences on both sides, then grow it by neighbouring sentences whose
+    terms overlap the other side's passage (``min_dice``). Term ranges in, term ranges out."""
+    if not q_sents or not s_sents:
+        return q_range, s_range
+    qi, qj = _index(q_sents, q_range[0]), _index(q_sents, q_range[1] - 1)
+    si, sj = _index(s_sents, s_range[0]), _index(s_sents, s_range[1] - 1)
+
+    def terms(t: Terms, sents: list[tuple[int, int]], i: int, j: int) -> frozenset[str]:
+        return frozenset(t.terms[sents[i][0] : sents[j][1]])
+
+    for _ in range(steps):
+        grown = False
+        s_near = terms(s, s_sents, max(0, si - 1), min(len(s_sents) - 1, sj + 1))
+        q_near = terms(q, q_sents, max(0, qi - 1), min(len(q_sents) - 1, qj + 1))
+        if qi > 0 and _dice(terms(q, q_sents, qi - 1, qi - 1), s_near) >= min_dice:
+            qi, grown = qi - 1, True
+        if qj + 1 < len(q_sents) and _dice(terms(q, q_sents, qj + 1, qj + 1), s_near) >= min_dice:
+            qj, grown = qj + 1, True
+        if si > 0 and _dice(terms(s, s_sents, si - 1, si - 1), q_near) >= min_dice:
+            si, grown = si - 1, True
+        if sj + 1 < len(s_sents) and _dice(terms(s, s_sents, sj + 1, sj + 1), q_near) >= min_dice:
+            sj, grown = sj + 1, True
+        if not grown:
+            break
+    return (q_sents[qi][0], q_sents[qj][1]), (s_sents[si][0], s_sents[sj][1])

@@ -143,7 +143,8 @@ class FingerprintStore:
             except sqlite3.IntegrityError:
                 raise StoreError(f"document {ref!r} is already in {self.path}", code="E419") from None
             doc = int(cur.lastrowid or 0)
-            self._conn.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?, ?)", ((h, doc, p) for p, h in postings))
+            rows = ((h, doc, p) for p, h in postings)
+            self._conn.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?, ?)", rows)
             self._docs = None
         return doc
 
