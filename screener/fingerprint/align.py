@@ -19,6 +19,8 @@ from rapidfuzz.distance import Indel, Opcode
 from screener.fingerprint.shingle import Words
 
 _EXTEND = 12  # words an end may grow over identical neighbours
+_GLUE = 2  # words skipped inside a verbatim run (a changed or dropped word)
+_MOSTLY = 0.75  # share of a passage's words in verbatim runs that makes it a quotation
 _BREAK = 24  # words between aligned blocks that split a passage
 
 
@@ -110,6 +112,7 @@ class Alignment:
     q_chars: tuple[int, int]  # folded character range in the query
     s_chars: tuple[int, int]  # folded character range in the source
     similarity: float  # Indel similarity of the two word sequences, 0..1
+    verbatim: bool = False  # one run of identical words (gaps of at most _GLUE words)
 
 
 def word_range(words: Words, start: int, end: int) -> tuple[int, int]:
@@ -117,11 +120,22 @@ def word_range(words: Words, start: int, end: int) -> tuple[int, int]:
     return bisect_left(words.starts, start), bisect_right(words.ends, end)
 
 
-def align(qw: Words, sw: Words, q_chars: tuple[int, int], s_chars: tuple[int, int]) -> Alignment | None:
+def _piece(qw: Words, sw: Words, blocks: list[tuple[int, int, int, int]], verbatim: bool) -> Alignment:
+    qa, qb, sa, sb = blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3]
+    similarity = Indel.normalized_similarity(qw.words[qa:qb], sw.words[sa:sb])
+    return Alignment((qa, qb), (sa, sb), (qw.starts[qa], qw.ends[qb - 1]), (sw.starts[sa], sw.ends[sb - 1]),
+                     similarity, verbatim)
+
+
+def align(
+    qw: Words, sw: Words, q_chars: tuple[int, int], s_chars: tuple[int, int], verbatim_words: int = 12
+) -> list[Alignment]:
+    """Align the words of two character ranges. A passage holding runs of at least ``verbatim_words``
+    identical words is cut into those verbatim runs and the edited stretches between them."""
     qa, qb = word_range(qw, *q_chars)
     sa, sb = word_range(sw, *s_chars)
     if qa >= qb or sa >= sb:
-        return None
+        return []
     q, s = qw.words, sw.words
     for _ in range(_EXTEND):
         if qa > 0 and sa > 0 and q[qa - 1] == s[sa - 1]:
@@ -129,12 +143,26 @@ def align(qw: Words, sw: Words, q_chars: tuple[int, int], s_chars: tuple[int, in
     for _ in range(_EXTEND):
         if qb < len(q) and sb < len(s) and q[qb] == s[sb]:
             qb, sb = qb + 1, sb + 1
-    blocks = _core([op for op in Indel.opcodes(q[qa:qb], s[sa:sb]) if op.tag == "equal"])
+    blocks = [
+        (qa + b.src_start, qa + b.src_end, sa + b.dest_start, sa + b.dest_end)
+        for b in _core([op for op in Indel.opcodes(q[qa:qb], s[sa:sb]) if op.tag == "equal"])
+    ]
     if not blocks:
-        return None
-    qa, qb = qa + blocks[0].src_start, qa + blocks[-1].src_end
-    sa, sb = sa + blocks[0].dest_start, sa + blocks[-1].dest_end
-    similarity = Indel.normalized_similarity(q[qa:qb], s[sa:sb])
-    return Alignment(
-        (qa, qb), (sa, sb), (qw.starts[qa], qw.ends[qb - 1]), (sw.starts[sa], sw.ends[sb - 1]), similarity
-    )
+        return []
+    runs: list[list[tuple[int, int, int, int]]] = [[blocks[0]]]
+    for b in blocks[1:]:
+        last = runs[-1][-1]
+        if b[0] - last[1] <= _GLUE and b[2] - last[3] <= _GLUE:
+            runs[-1].append(b)
+        else:
+            runs.append([b])
+    whole = _piece(qw, sw, blocks, False)
+    verbatim = [r for r in runs if sum(b[1] - b[0] for b in r) >= verbatim_words]
+    if not verbatim or len(verbatim) == len(runs):
+        return [whole] if not verbatim or len(runs) > 1 else [_piece(qw, sw, blocks, True)]
+    # Verbatim runs making up most of the passage (a quotation with a few stray words around it): report the
+    # runs alone. Otherwise the passage is an edited one as a whole.
+    inside = sum(r[-1][1] - r[0][0] for r in verbatim)
+    if inside < _MOSTLY * (whole.q_words[1] - whole.q_words[0]):
+        return [whole]
+    return [_piece(qw, sw, r, True) for r in verbatim]

@@ -41,6 +41,7 @@ class MatchParams:
     pack_min_seeds: int = 2
     sentence_seeds: bool = True
     sentence_dice: float = 0.4
+    verbatim_words: int = 12  # a run of this many identical words is reported on its own
     snap_below: float = 0.9  # passages less similar than this are snapped to sentences and extended
     extend_dice: float = 0.3
 
@@ -127,17 +128,19 @@ class Matcher:
                     continue
                 q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
                 s_end = min(c.s1 + m.k, len(source.terms)) - 1
-                a = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]))
-                if a is not None and a.similarity < prm.snap_below and prm.sentence_seeds:
-                    a = self._snap(a, text.text, terms, q_sents or [], words, source)
-                if a is None or a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
-                    continue
-                s_span = source.norm.to_original(*a.s_chars)
-                s_term = bisect_left(source.terms.starts, a.s_chars[0])
-                found.append(Passage(
-                    m.name, doc, info.ref, info.section_at(s_term), a.q_chars, (s_span.start, s_span.end),
-                    a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
-                ))
+                pieces = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]),
+                               prm.verbatim_words)
+                for a in pieces:
+                    if prm.sentence_seeds and (a.verbatim or a.similarity < prm.snap_below):
+                        a = self._snap(a, text.text, terms, q_sents or [], words, source, snap=not a.verbatim)
+                    if a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
+                        continue
+                    s_span = source.norm.to_original(*a.s_chars)
+                    s_term = bisect_left(source.terms.starts, a.s_chars[0])
+                    found.append(Passage(
+                        m.name, doc, info.ref, info.section_at(s_term), a.q_chars, (s_span.start, s_span.end),
+                        a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
+                    ))
             out.extend(_best_per_region(found))
         return out
 
@@ -162,19 +165,22 @@ class Matcher:
         return out
 
     def _snap(self, a: Alignment, text: str, terms: Terms, q_sents: list[tuple[int, int]], words: Words,
-              source: _Source) -> Alignment:
+              source: _Source, snap: bool = True) -> Alignment:
         """Whole sentences for an edited passage, grown by overlapping neighbours (sentences.extend)."""
         qr = (bisect_left(terms.starts, a.q_chars[0]), bisect_right(terms.ends, a.q_chars[1]))
         sr = (bisect_left(source.terms.starts, a.s_chars[0]), bisect_right(source.terms.ends, a.s_chars[1]))
         if qr[0] >= qr[1] or sr[0] >= sr[1]:
             return a
-        qr, sr = extend(terms, q_sents, source.terms, source.sentences, qr, sr, self.params.extend_dice)
+        grown = extend(terms, q_sents, source.terms, source.sentences, qr, sr, self.params.extend_dice, snap=snap)
+        if not snap and grown == (qr, sr):
+            return a
+        qr, sr = grown
         q_chars = (terms.starts[qr[0]], _tail(text, terms.ends[qr[1] - 1]))
         s_chars = (source.terms.starts[sr[0]], _tail(source.norm.text, source.terms.ends[sr[1] - 1]))
         qa, qb = word_range(words, *q_chars)
         sa, sb = word_range(source.words, *s_chars)
         similarity = Indel.normalized_similarity(words.words[qa:qb], source.words.words[sa:sb])
-        return Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity)
+        return Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity, a.verbatim and similarity >= 0.9)
 
     def _source(self, store: FingerprintStore, doc: int) -> _Source:
         key = (str(store.path), doc)

@@ -66,14 +66,16 @@ def _index(sents: list[tuple[int, int]], term: int) -> int:
 
 def extend(
     q: Terms, q_sents: list[tuple[int, int]], s: Terms, s_sents: list[tuple[int, int]],
-    q_range: tuple[int, int], s_range: tuple[int, int], min_dice: float = 0.3, steps: int = 4,
+    q_range: tuple[int, int], s_range: tuple[int, int], min_dice: float = 0.3, steps: int = 4, snap: bool = True,
 ) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Snap an edited passage to whole sentences on both sides, then grow it by neighbouring sentences whose
-    terms overlap the other side's passage (``min_dice``). Term ranges in, term ranges out."""
+    """Snap an edited passage to whole sentences on both sides (``snap``), then grow it by neighbouring
+    sentences whose terms overlap the other side's passage (``min_dice``). Term ranges in, term ranges out;
+    without ``snap`` an end moves only when a neighbour sentence is added there."""
     if not q_sents or not s_sents:
         return q_range, s_range
     qi, qj = _index(q_sents, q_range[0]), _index(q_sents, q_range[1] - 1)
     si, sj = _index(s_sents, s_range[0]), _index(s_sents, s_range[1] - 1)
+    qi0, qj0, si0, sj0 = qi, qj, si, sj
 
     def terms(t: Terms, sents: list[tuple[int, int]], i: int, j: int) -> frozenset[str]:
         return frozenset(t.terms[sents[i][0] : sents[j][1]])
@@ -92,4 +94,9 @@ def extend(
             sj, grown = sj + 1, True
         if not grown:
             break
-    return (q_sents[qi][0], q_sents[qj][1]), (s_sents[si][0], s_sents[sj][1])
+    if snap:
+        return (q_sents[qi][0], q_sents[qj][1]), (s_sents[si][0], s_sents[sj][1])
+    return (
+        (q_sents[qi][0] if qi < qi0 else q_range[0], q_sents[qj][1] if qj > qj0 else q_range[1]),
+        (s_sents[si][0] if si < si0 else s_range[0], s_sents[sj][1] if sj > sj0 else s_range[1]),
+    )

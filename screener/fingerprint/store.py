@@ -84,8 +84,11 @@ class FingerprintStore:
         return cls(path, conn, manifest, key)
 
     @classmethod
-    def open(cls, path: Path, key: bytes | None = None, writable: bool = False) -> FingerprintStore:
-        """Open and check a store. ``key`` is required for packs (indexes carry their own)."""
+    def open(
+        cls, path: Path, key: bytes | None = None, writable: bool = False, check_key: bool = True
+    ) -> FingerprintStore:
+        """Open and check a store. ``key`` is required for packs (indexes carry their own) unless ``check_key``
+        is false (inspection and verification need no key; matching does)."""
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"fingerprint store {path} does not exist", code="E415")
@@ -108,11 +111,11 @@ class FingerprintStore:
             key = bytes(stored[0]) if stored else None
             if key is None:
                 raise StoreError(f"{path}: index without its corpus key", code="E412")
-        elif key is None:
+        elif key is None and check_key:
             raise StoreError(f"{path}: fingerprint pack {manifest.pack_id} needs its key file", code="E416")
         from screener.fingerprint.shingle import key_id
 
-        if key_id(key) != manifest.key_id:
+        if key is not None and key_id(key) != manifest.key_id:
             raise StoreError(
                 f"{path}: key mismatch (store expects key id {manifest.key_id}, got {key_id(key)})", code="E416"
             )
