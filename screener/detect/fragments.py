@@ -76,7 +76,7 @@ class FragmentDetector:
             rule = self.rules["pack"]
         else:
             verbatim = self.rules["verbatim"]
-            rule = verbatim if p.similarity >= verbatim.min_similarity and verbatim.enabled else self.rules["edited"]
+            rule = verbatim if p.similarity >= verbatim.min_similarity else self.rules["edited"]
         if not rule.enabled or p.words < rule.min_words or p.similarity < rule.min_similarity:
             return None
         return rule

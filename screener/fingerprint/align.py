@@ -89,6 +89,19 @@ def cluster_seeds(seeds: Iterable[tuple[int, int]], gap: int) -> list[Cluster]:
     return clusters
 
 
+def _grow(
+    q: tuple[str, ...], s: tuple[str, ...], qa: int, sa: int, qb: int, sb: int
+) -> tuple[int, int, int, int]:
+    """Extend ``[qa, qb)`` / ``[sa, sb)`` over identical neighbouring words (at most ``_EXTEND`` each way)."""
+    for _ in range(_EXTEND):
+        if qa > 0 and sa > 0 and q[qa - 1] == s[sa - 1]:
+            qa, sa = qa - 1, sa - 1
+    for _ in range(_EXTEND):
+        if qb < len(q) and sb < len(s) and q[qb] == s[sb]:
+            qb, sb = qb + 1, sb + 1
+    return qa, sa, qb, sb
+
+
 def _core(blocks: list[Opcode]) -> list[Opcode]:
     """The run of aligned blocks with the most aligned words, cutting wherever two consecutive blocks are more
     than ``_BREAK`` words apart on either side (stray common words far from the passage body)."""
@@ -122,6 +135,8 @@ def word_range(words: Words, start: int, end: int) -> tuple[int, int]:
 
 def _piece(qw: Words, sw: Words, blocks: list[tuple[int, int, int, int]], verbatim: bool) -> Alignment:
     qa, qb, sa, sb = blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3]
+    if verbatim:  # the global alignment may have matched a neighbouring word elsewhere: grow over identical ones
+        qa, sa, qb, sb = _grow(qw.words, sw.words, qa, sa, qb, sb)
     similarity = Indel.normalized_similarity(qw.words[qa:qb], sw.words[sa:sb])
     return Alignment((qa, qb), (sa, sb), (qw.starts[qa], qw.ends[qb - 1]), (sw.starts[sa], sw.ends[sb - 1]),
                      similarity, verbatim)
@@ -137,12 +152,7 @@ def align(
     if qa >= qb or sa >= sb:
         return []
     q, s = qw.words, sw.words
-    for _ in range(_EXTEND):
-        if qa > 0 and sa > 0 and q[qa - 1] == s[sa - 1]:
-            qa, sa = qa - 1, sa - 1
-    for _ in range(_EXTEND):
-        if qb < len(q) and sb < len(s) and q[qb] == s[sb]:
-            qb, sb = qb + 1, sb + 1
+    qa, sa, qb, sb = _grow(q, s, qa, sa, qb, sb)
     blocks = [
         (qa + b.src_start, qa + b.src_end, sa + b.dest_start, sa + b.dest_end)
         for b in _core([op for op in Indel.opcodes(q[qa:qb], s[sa:sb]) if op.tag == "equal"])
