@@ -163,3 +163,39 @@ def test_rule_pack_documents_every_code(rules: RuleSet) -> None:
     codes = {r.id: r for r in rules.rules}
     assert sorted(codes) == ["FRG501", "FRG502", "FRG503"]
     assert all(r.docs.what and r.docs.remedy for r in codes.values())
+
+
+DEMO = Path(__file__).resolve().parents[2] / "corpora"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_committed_demo_index_is_reproducible_from_its_command(tmp_path: Path) -> None:
+    from screener.fingerprint.store import FingerprintStore
+
+    key = corpus.read_key(DEMO / "demo.key")
+    for name, docs, role in (("demo", "demo", "protect"), ("boilerplate", "boilerplate", "suppress")):
+        rebuilt, _ = corpus.build([DEMO / docs], "x", tmp_path / f"{name}.db", key=key, role=role)
+        committed = FingerprintStore.open(DEMO / f"{name}.db")
+        assert committed.verify() == []
+        assert (committed.manifest.sha256, committed.manifest.role) == (rebuilt.sha256, role)
+        committed.close()
+
+
+@pytest.mark.parametrize(
+    ("example", "expected"),
+    [
+        ("fragment_verbatim_quote.txt", [("FRG501", "credit_memo_harbor_point.md", "Exceptions and overrides")]),
+        ("fragment_paraphrase.txt", [("FRG502", "wire_exception_procedure.md", None)]),
+        ("fragment_own_words.txt", []),
+    ],
+    ids=["quote", "paraphrase", "own-words-and-disclaimer"],
+)
+def test_demo_examples(rules: RuleSet, example: str, expected: list[tuple[str, str, str | None]]) -> None:
+    config = ScreenerConfig(corpora_dir=DEMO, corpora=(Path("demo.db"), Path("boilerplate.db")))
+    detector = build_detector(config, rules)
+    assert isinstance(detector, FragmentDetector)
+    found = list(detector.detect(scan_input((EXAMPLES / example).read_text(encoding="utf-8"))))
+    detector.close()
+    got = [(f.rule_id, f.evidence.reference, f.evidence.section if expected and expected[0][2] else None)
+           for f in found]
+    assert got == expected
