@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from screener.errors import RuleError
 from screener.ruleset.regex import compile_pattern
-from screener.ruleset.schema import PresidioRule, RegexRule, RulePack
+from screener.ruleset.schema import FingerprintRule, PresidioRule, RegexRule, RulePack
 
 M = TypeVar("M", bound=BaseModel)
 PathKey = tuple[str | int, ...]
@@ -92,10 +92,10 @@ class RuleSet:
     digest: str  # sha256 over the rule files' bytes, stamped on results and audit records
 
     @property
-    def rules(self) -> tuple[PresidioRule | RegexRule, ...]:
+    def rules(self) -> tuple[PresidioRule | RegexRule | FingerprintRule, ...]:
         return tuple(r for p in self.packs for r in p.rules)
 
-    def get(self, rule_id: str) -> PresidioRule | RegexRule | None:
+    def get(self, rule_id: str) -> PresidioRule | RegexRule | FingerprintRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
