@@ -58,7 +58,7 @@ def cluster_seeds(seeds: Iterable[tuple[int, int]], gap: int) -> list[Cluster]:
     done: list[Cluster] = []
     active: list[Cluster] = []
     for q, s in sorted(set(seeds)):
-        still = []
+        still: list[Cluster] = []
         for c in active:
             (still if c.q1 >= q - gap else done).append(c)
         active = still

@@ -97,7 +97,8 @@ def remove(index: Path, refs: Iterable[str]) -> tuple[Manifest, list[str], list[
     """Remove documents by id; returns the manifest, the ids removed and the ids not found."""
     store = FingerprintStore.open(Path(index), writable=True)
     try:
-        removed, missing = [], []
+        removed: list[str] = []
+        missing: list[str] = []
         for ref in refs:
             (removed if store.remove_document(ref) else missing).append(ref)
         return store.commit(), removed, missing
