@@ -38,6 +38,7 @@ class MatchParams:
     min_similarity: float = 0.30  # word-level similarity of an aligned (index) passage
     min_candidate_hits: int = 1
     max_candidates: int = 25
+    max_weak_candidates: int = 5  # candidates sharing a single fingerprint are examined only to fill up to this
     pack_min_seeds: int = 2
     sentence_seeds: bool = True
     sentence_dice: float = 0.4
@@ -107,12 +108,15 @@ class Matcher:
         hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for h, doc, spos in store.lookup(where):
             hits[doc].extend((q, spos) for q in where[h])
-        ranked = sorted((d for d in hits if len(hits[d]) >= prm.min_candidate_hits), key=lambda d: -len(hits[d]))
-        docs = store.documents()
+        ranked = sorted((d for d in hits if len(hits[d]) >= prm.min_candidate_hits), key=lambda d: (-len(hits[d]), d))
+        strong = [d for d in ranked if len(hits[d]) > 1][: prm.max_candidates]
+        ranked = strong + [d for d in ranked if len(hits[d]) == 1][: max(0, prm.max_weak_candidates - len(strong))]
         out: list[Passage] = []
         q_sents: list[tuple[int, int]] | None = None
-        for doc in ranked[: prm.max_candidates]:
-            info = docs[doc]
+        for doc in ranked:
+            info = store.document(doc)
+            if info is None:
+                continue
             if m.kind == "pack" or not info.has_text:
                 out.extend(self._pack_passages(store, info.ref, info.section_at, doc, hits[doc], terms, words))
                 continue

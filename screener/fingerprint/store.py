@@ -54,6 +54,8 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache: postings lookups stay in memory
+        conn.execute("PRAGMA mmap_size = 268435456")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a readable fingerprint store ({exc})", code="E413") from exc
     return conn
@@ -220,6 +222,17 @@ class FingerprintStore:
                     for r in rows
                 }
             return self._docs
+
+    def document(self, doc: int) -> DocInfo | None:
+        """One document's metadata (without loading every document's)."""
+        if self._docs is not None:
+            return self._docs.get(doc)
+        with self._lock:
+            r = self._conn.execute("SELECT id, ref, terms, sections, text IS NOT NULL FROM docs WHERE id = ?",
+                                   (doc,)).fetchone()
+        if r is None:
+            return None
+        return DocInfo(r[0], r[1], r[2], tuple((int(a), int(b), str(c)) for a, b, c in json.loads(r[3])), bool(r[4]))
 
     def text(self, doc: int) -> str | None:
         with self._lock:
