@@ -2,7 +2,8 @@
 
 The detector reads the folded view, matches it against every configured fingerprint index or pack
 (screener.fingerprint.match) and reports each passage in ORIGINAL offsets with evidence: source document id,
-section, source offsets (indexes only), similarity and matched length in words. It never carries text.
+section, source offsets (indexes only), similarity, matched length in words, and in ``note`` the corpus name
+and the share of the source document covered. It never carries text.
 
 Rules (``kind: fingerprint`` in rules/fragments.yaml) choose the code of each passage: ``verbatim`` for index
 passages at or above its ``min_similarity``, ``edited`` for the other index passages, ``pack`` for pack
@@ -90,7 +91,8 @@ class FragmentDetector:
             evidence = Evidence(
                 detector=self.name, method=method, entity=rule.entity, reference=p.ref, section=p.section,
                 source_span=Span(*p.s_chars) if p.s_chars else None, similarity=round(p.similarity, 4),
-                matched_words=p.words, note=f"corpus={p.store}",
+                matched_words=p.words,
+                note=f"corpus={p.store}; coverage={p.coverage:.3f}",
             )
             score = min(1.0, 0.6 + 0.4 * p.similarity) if p.kind == "index" else min(1.0, 0.5 + 0.4 * p.similarity)
             yield Finding(rule.id, Category.FRAGMENT, item.text.to_original(*p.q_chars), round(score, 4), evidence)
@@ -100,7 +102,7 @@ class FragmentDetector:
         ev = finding.evidence
         if ev.detector != self.name or ev.source_span is None or ev.reference is None:
             return None
-        corpus = (ev.note or "").removeprefix("corpus=")
+        corpus = (ev.note or "").split(";")[0].removeprefix("corpus=")
         for store in self.stores:
             if store.manifest.name != corpus or store.manifest.kind != "index":
                 continue

@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel
 from screener.fingerprint.align import Alignment, align, cluster_seeds, word_range
 from screener.fingerprint.sentences import extend, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
-from screener.fingerprint.store import FingerprintStore
+from screener.fingerprint.store import DocInfo, FingerprintStore
 from screener.text.normalize import NormalizedText, normalize
 
 _PUNCT = re.compile(r"[.!?;:,\"')\]]+")
@@ -59,6 +59,7 @@ class Passage:
     similarity: float
     seeds: int
     kind: str  # "index" | "pack"
+    coverage: float = 0.0  # share of the source document's words (index) or terms (pack) the passage covers
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ class Matcher:
             if info is None:
                 continue
             if m.kind == "pack" or not info.has_text:
-                out.extend(self._pack_passages(store, info.ref, info.section_at, doc, hits[doc], terms, words))
+                out.extend(self._pack_passages(store, info, doc, hits[doc], terms, words))
                 continue
             source = self._source(store, doc)
             seeds = [(q, s) for h, qs in where.items() for q in qs for s in source.positions.get(h, ())]
@@ -144,13 +145,14 @@ class Matcher:
                     found.append(Passage(
                         m.name, doc, info.ref, info.section_at(s_term), a.q_chars, (s_span.start, s_span.end),
                         a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
+                        (a.s_words[1] - a.s_words[0]) / max(1, len(source.words.words)),
                     ))
             out.extend(_best_per_region(found))
         return out
 
     def _pack_passages(
-        self, store: FingerprintStore, ref: str, section_at: object, doc: int, seeds: list[tuple[int, int]],
-        terms: Terms, words: Words,
+        self, store: FingerprintStore, info: DocInfo, doc: int, seeds: list[tuple[int, int]], terms: Terms,
+        words: Words,
     ) -> list[Passage]:
         m, prm = store.manifest, self.params
         density = 2.0 / (m.window + 1)
@@ -162,9 +164,9 @@ class Matcher:
             q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
             expected = max(1.0, (span_terms - m.k + 1) * density)
             n_words = sum(1 for s in words.starts if q_chars[0] <= s < q_chars[1])
-            section = section_at(c.s0) if callable(section_at) else None
             out.append(Passage(
-                m.name, doc, ref, section, q_chars, None, n_words, min(1.0, c.seeds / expected), c.seeds, "pack",
+                m.name, doc, info.ref, info.section_at(c.s0), q_chars, None, n_words, min(1.0, c.seeds / expected),
+                c.seeds, "pack", min(1.0, (c.s1 + m.k - c.s0) / max(1, info.terms)),
             ))
         return out
 

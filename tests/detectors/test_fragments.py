@@ -74,6 +74,8 @@ def test_verbatim_quote_is_frg501_with_original_span_and_source_offsets(stores: 
     assert source.startswith("The committee agreed") and source.endswith("twenty-five basis points")
     assert ev.similarity == 1.0 and ev.matched_words == len(re.findall(r"\w+", quoted))
     assert f.score >= 0.9
+    corpus_name, coverage = (ev.note or "").split("; ")
+    assert corpus_name == "corpus=halvorsen" and 0.3 < float(coverage.removeprefix("coverage=")) < 0.6
 
 
 def test_edited_passages_are_frg502_one_per_source_document(stores: Path, rules: RuleSet) -> None:
