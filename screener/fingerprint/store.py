@@ -27,8 +27,13 @@ CREATE TABLE docs(id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, sha256 TEXT 
 CREATE TABLE postings(hash INTEGER NOT NULL, doc INTEGER NOT NULL, pos INTEGER NOT NULL,
                       PRIMARY KEY(hash, doc, pos)) WITHOUT ROWID;
 CREATE INDEX postings_doc ON postings(doc);
+CREATE TABLE frequent(hash INTEGER PRIMARY KEY, docs INTEGER NOT NULL);
 """
-_TABLES = {"manifest", "corpus_key", "docs", "postings"}
+_TABLES = {"manifest", "corpus_key", "docs", "postings", "frequent"}
+# Fingerprints found in more documents than this are listed in ``frequent`` (recomputed on every commit) so
+# that queries can skip them: boilerplate shared by hundreds of documents identifies none of them, and
+# skipping it keeps query time flat as the corpus grows.
+FREQUENT_DOCS = 100
 _CHUNK = 500
 
 
@@ -71,6 +76,7 @@ class FingerprintStore:
         self._conn = conn
         self._lock = threading.Lock()
         self._docs: dict[int, DocInfo] | None = None
+        self._frequent: frozenset[int] | None = None
 
     # -- creation and opening -------------------------------------------------------------------------------
     @classmethod
@@ -168,6 +174,10 @@ class FingerprintStore:
         with self._lock:
             docs = self._conn.execute("SELECT count(*), coalesce(sum(terms), 0) FROM docs").fetchone()
             postings = self._conn.execute("SELECT count(*) FROM postings").fetchone()[0]
+            self._conn.execute("DELETE FROM frequent")
+            self._conn.execute("INSERT INTO frequent SELECT hash, count(DISTINCT doc) FROM postings GROUP BY hash "
+                               "HAVING count(DISTINCT doc) > ?", (FREQUENT_DOCS,))
+            self._frequent = None
             self.manifest = self.manifest.with_counts(docs[0], postings, docs[1], self._digest())
             self._conn.execute("DELETE FROM manifest")
             self._conn.executemany("INSERT INTO manifest VALUES (?, ?)", self.manifest.to_rows())
@@ -239,9 +249,17 @@ class FingerprintStore:
             row = self._conn.execute("SELECT text FROM docs WHERE id = ?", (doc,)).fetchone()
         return None if row is None else row[0]
 
-    def lookup(self, hashes: Iterable[int]) -> Iterator[tuple[int, int, int]]:
-        """``(hash, doc, pos)`` postings of the given hashes."""
-        unique = sorted(set(hashes))
+    def frequent(self) -> frozenset[int]:
+        """Fingerprints present in more than FREQUENT_DOCS documents."""
+        with self._lock:
+            if self._frequent is None:
+                self._frequent = frozenset(r[0] for r in self._conn.execute("SELECT hash FROM frequent"))
+            return self._frequent
+
+    def lookup(self, hashes: Iterable[int], skip_frequent: bool = True) -> Iterator[tuple[int, int, int]]:
+        """``(hash, doc, pos)`` postings of the given hashes (without the frequent ones, by default)."""
+        skip = self.frequent() if skip_frequent else frozenset()
+        unique = sorted(set(hashes) - skip)
         for i in range(0, len(unique), _CHUNK):
             part = unique[i : i + _CHUNK]
             sql = f"SELECT hash, doc, pos FROM postings WHERE hash IN ({','.join('?' * len(part))})"

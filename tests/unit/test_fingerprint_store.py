@@ -170,3 +170,20 @@ def test_not_a_store(tmp_path: Path, name: str) -> None:
 def test_build_refuses_to_overwrite(index: Path, tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         corpus.build([write_corpus(tmp_path)], "again", index)
+
+
+def test_fingerprints_shared_by_many_documents_are_skipped(tmp_path: Path) -> None:
+    from screener.fingerprint.ingest import add_text
+    from screener.fingerprint.store import FREQUENT_DOCS
+
+    corpus.build([], "many", tmp_path / "many.db", key=KEY)
+    store = FingerprintStore.open(tmp_path / "many.db", writable=True)
+    shared = "standard governing law clause of the state of delaware applies"
+    for i in range(FREQUENT_DOCS + 1):
+        add_text(store, f"d{i}.txt", f"{shared} unique{i} words{i} here{i}")
+    store.commit()
+    common = set(store.frequent())
+    assert common
+    assert list(store.lookup(common)) == []
+    assert len({doc for _, doc, _ in store.lookup(common, skip_frequent=False)}) == FREQUENT_DOCS + 1
+    store.close()
