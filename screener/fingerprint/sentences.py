@@ -47,7 +47,8 @@ def sentence_seeds(
             for i in postings.get(t, ()):
                 shared[i] += 1
         for i, n in shared.items():
-            if n >= min_shared and 2 * n / (len(q_set) + len(s_sets[i])) >= min_dice:
+            dice = 2 * n / (len(q_set) + len(s_sets[i]))
+            if n >= min_shared and (dice >= min_dice or (n >= 4 and n / min(len(q_set), len(s_sets[i])) >= 0.6)):
                 sa, sb = s_sents[i]
                 seeds.append((qa, sa))
                 seeds.append((qb - 1, sb - 1))
