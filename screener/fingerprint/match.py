@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from screener.errors import StoreError
 from screener.fingerprint.align import Alignment, align, cluster_seeds, word_range
 from screener.fingerprint.sentences import extend, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
@@ -98,8 +99,7 @@ class Matcher:
         self, store: FingerprintStore, text: NormalizedText, terms: Terms, words: Words, blocked: set[int]
     ) -> list[Passage]:
         m, prm = store.manifest, self.params
-        assert store.key is not None
-        hashes = shingle_hashes(terms.terms, m.k, store.key)
+        hashes = shingle_hashes(terms.terms, m.k, _key(store))
         where: dict[int, list[int]] = defaultdict(list)
         for pos, h in enumerate(hashes):
             if not any(p in blocked for p in range(pos, pos + m.k)):
@@ -198,8 +198,7 @@ class Matcher:
         norm = normalize(store.text(doc) or "")
         terms = terms_of(norm.text)
         positions: dict[int, list[int]] = defaultdict(list)
-        assert store.key is not None
-        for pos, h in enumerate(shingle_hashes(terms.terms, store.manifest.k, store.key)):
+        for pos, h in enumerate(shingle_hashes(terms.terms, store.manifest.k, _key(store))):
             positions[h].append(pos)
         source = _Source(norm, terms, words_of(norm.text), dict(positions), sentence_ranges(norm.text, terms))
         with self._lock:
@@ -217,6 +216,12 @@ def _best_per_region(passages: list[Passage]) -> list[Passage]:
         if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
             kept.append(p)
     return sorted(kept, key=lambda p: p.q_chars)
+
+
+def _key(store: FingerprintStore) -> bytes:
+    if store.key is None:
+        raise StoreError(f"{store.path}: opened without its key, cannot match", code="E416")
+    return store.key
 
 
 def _tail(text: str, end: int) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from screener.errors import StoreError
 from screener.fingerprint.manifest import Manifest
+from screener.fingerprint.shingle import key_id
 
 _SCHEMA = """
 CREATE TABLE manifest(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -121,8 +122,6 @@ class FingerprintStore:
                 raise StoreError(f"{path}: index without its corpus key", code="E412")
         elif key is None and check_key:
             raise StoreError(f"{path}: fingerprint pack {manifest.pack_id} needs its key file", code="E416")
-        from screener.fingerprint.shingle import key_id
-
         if key is not None and key_id(key) != manifest.key_id:
             raise StoreError(
                 f"{path}: key mismatch (store expects key id {manifest.key_id}, got {key_id(key)})", code="E416"
