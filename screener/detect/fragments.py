@@ -122,7 +122,23 @@ def corpus_paths(config: ScreenerConfig) -> list[Path]:
     return [p if p.is_absolute() else config.corpora_dir / p for p in (Path(c) for c in config.corpora)]
 
 
-def build_detector(config: ScreenerConfig, rules: RuleSet) -> Detector | None:
+def aligned_passage(config: ScreenerConfig, finding: Finding) -> AlignedPair | None:
+    """The source passage of a fragment finding, read from the configured index (for the HTML report).
+
+    None for packs (no text), for findings of other detectors, and when the document is no longer indexed.
+    """
+    if finding.evidence.detector != FragmentDetector.name or finding.evidence.source_span is None:
+        return None
+    detector = build_detector(config, None)
+    if not isinstance(detector, FragmentDetector):
+        return None
+    try:
+        return detector.aligned_source(finding)
+    finally:
+        detector.close()
+
+
+def build_detector(config: ScreenerConfig, rules: RuleSet | None) -> Detector | None:
     """The fragment detector over ``config.corpora`` (.db indexes, .pack packs); None when none is configured.
 
     Raises StoreError when a store is missing, corrupt, of another format, expired or without its key.

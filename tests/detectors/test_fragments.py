@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from screener.config import ScreenerConfig
-from screener.detect.fragments import FragmentDetector, build_detector, rules_from
+from screener.detect.fragments import FragmentDetector, aligned_passage, build_detector, rules_from
 from screener.errors import StoreError
 from screener.fingerprint import corpus
 from screener.model import Category, Finding
@@ -128,6 +128,7 @@ def test_aligned_source_returns_the_source_passage(stores: Path, rules: RuleSet)
     assert pair is not None and pair.reference == "pricing_minutes.md"
     assert pair.source_text.startswith("The committee agreed that the Aurora desk")
     detector.close()
+    assert aligned_passage(config, f) == pair
 
 
 @pytest.mark.parametrize(
