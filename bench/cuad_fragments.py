@@ -8,7 +8,8 @@ Indexes CUAD contracts, then screens three kinds of submissions per sampled cont
 - discuss:    text written by us that only talks about the contract (its type and parties), no passage.
 
 A hit is a fragment finding that names the right contract and overlaps the pasted passage; for "discuss"
-any fragment finding is a false alarm. Baseline in the same run: exact matching of 8-word sequences.
+any fragment finding is a false alarm. Baseline in the same run: exact matching of 8-word sequences. The
+scenario runs twice: against a plaintext index (FRG501/FRG502) and against a fingerprint-only pack (FRG503).
 
     python bench/cuad_fragments.py                    # 60 contracts indexed, 30 sampled
     python bench/cuad_fragments.py --contracts 0      # all contracts
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screener.detect.base import ScanInput
 from screener.detect.fragments import FragmentDetector, rules_from
-from screener.fingerprint.corpus import build
+from screener.fingerprint.corpus import build, fingerprint
 from screener.fingerprint.ingest import add_text
 from screener.fingerprint.store import FingerprintStore
 from screener.model import Metadata
@@ -93,6 +94,27 @@ def grams(text: str, n: int = 8) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
+def report(mode: str, n_texts: int, postings: int, build_s: float, n_subs: int, screen_s: float,
+           results: dict[str, list[tuple[bool, bool, bool, str]]]) -> None:
+    print(f"\nCUAD scenario, {mode}: {n_texts} contracts ({postings} fingerprints, {build_s:.1f}s), "
+          f"{n_subs} submissions screened in {screen_s:.1f}s")
+    head = f"{'scenario':18} {'texts':>5} {'hits':>5} {'misses':>6} {'any finding':>11} {'baseline':>8}  codes"
+    print(head)
+    print("-" * len(head))
+    for scenario, rows in results.items():
+        codes: dict[str, int] = {}
+        for r in rows:
+            codes[r[3]] = codes.get(r[3], 0) + 1
+        hits = sum(r[0] for r in rows)
+        desc = " ".join(f"{c}:{n}" for c, n in sorted(codes.items()))
+        if scenario == "discuss":
+            print(f"{scenario:18} {len(rows):5d} {'':>5} {'':>6} {sum(r[1] for r in rows):11d} "
+                  f"{sum(r[2] for r in rows):8d}  (false alarms)")
+        else:
+            print(f"{scenario:18} {len(rows):5d} {hits:5d} {len(rows) - hits:6d} {sum(r[1] for r in rows):11d} "
+                  f"{sum(r[2] for r in rows):8d}  {desc}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=CUAD)
@@ -123,47 +145,36 @@ def main() -> int:
         kind, party = labels.get(Path(name).stem, ("agreement", "the counterparty"))
         scenarios.append(("discuss", name, rng.choice(DISCUSS).format(kind=kind, party=party), ""))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        build([], "cuad", Path(tmp) / "cuad.db")
-        store = FingerprintStore.open(Path(tmp) / "cuad.db", writable=True)
-        for name, text in texts.items():
-            add_text(store, name, text)
-        manifest = store.commit()
-        build_s = time.perf_counter() - t0
-        detector = FragmentDetector([store], rules_from(load_rules([RULES])))
-        contract_grams = {name: grams(text) for name, text in texts.items()}
-        results: dict[str, list[tuple[bool, bool, bool, str]]] = {}
-        t1 = time.perf_counter()
-        for scenario, name, submission, passage in scenarios:
-            found = list(detector.detect(ScanInput(normalize(submission), None, Metadata())))
-            at = submission.find(passage) if passage else -1
-            right = [f for f in found if f.evidence.reference == name
-                     and (at < 0 or (f.span.start < at + len(passage) and at < f.span.end))]
-            base = bool(grams(passage) & contract_grams[name]) if passage else any(
-                grams(submission) & g for g in contract_grams.values())
-            codes = ",".join(sorted({f.rule_id for f in right})) or "-"
-            results.setdefault(scenario, []).append((bool(right), bool(found), base, codes))
-        screen_s = time.perf_counter() - t1
-        store.close()
-
-    print(f"CUAD scenario: {len(texts)} contracts indexed ({manifest.postings} fingerprints, {build_s:.1f}s), "
-          f"{len(scenarios)} submissions screened in {screen_s:.1f}s")
-    head = f"{'scenario':18} {'texts':>5} {'hits':>5} {'misses':>6} {'any finding':>11} {'baseline':>8}  codes"
-    print(head)
-    print("-" * len(head))
-    for scenario, rows in results.items():
-        codes: dict[str, int] = {}
-        for r in rows:
-            codes[r[3]] = codes.get(r[3], 0) + 1
-        hits = sum(r[0] for r in rows)
-        desc = " ".join(f"{c}:{n}" for c, n in sorted(codes.items()))
-        if scenario == "discuss":
-            print(f"{scenario:18} {len(rows):5d} {'':>5} {'':>6} {sum(r[1] for r in rows):11d} "
-                  f"{sum(r[2] for r in rows):8d}  (false alarms)")
-        else:
-            print(f"{scenario:18} {len(rows):5d} {hits:5d} {len(rows) - hits:6d} {sum(r[1] for r in rows):11d} "
-                  f"{sum(r[2] for r in rows):8d}  {desc}")
+    contract_grams = {name: grams(text) for name, text in texts.items()}
+    for mode in ("index", "pack"):
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            path = Path(tmp) / f"cuad.{'db' if mode == 'index' else 'pack'}"
+            key = b"cuad-scenario-key-0123456789abcd"
+            if mode == "index":
+                build([], "cuad", path, key=key)
+            else:
+                fingerprint([], "cuad", path, key)
+            store = FingerprintStore.open(path, key=key, writable=True)
+            for name, text in texts.items():
+                add_text(store, name, text)
+            manifest = store.commit()
+            build_s = time.perf_counter() - t0
+            detector = FragmentDetector([store], rules_from(load_rules([RULES])))
+            results: dict[str, list[tuple[bool, bool, bool, str]]] = {}
+            t1 = time.perf_counter()
+            for scenario, name, submission, passage in scenarios:
+                found = list(detector.detect(ScanInput(normalize(submission), None, Metadata())))
+                at = submission.find(passage) if passage else -1
+                right = [f for f in found if f.evidence.reference == name
+                         and (at < 0 or (f.span.start < at + len(passage) and at < f.span.end))]
+                base = bool(grams(passage) & contract_grams[name]) if passage else any(
+                    grams(submission) & g for g in contract_grams.values())
+                codes = ",".join(sorted({f.rule_id for f in right})) or "-"
+                results.setdefault(scenario, []).append((bool(right), bool(found), base, codes))
+            screen_s = time.perf_counter() - t1
+            store.close()
+        report(mode, len(texts), manifest.postings, build_s, len(scenarios), screen_s, results)
     return 0
 
 

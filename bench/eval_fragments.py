@@ -89,6 +89,8 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--pairs", type=int, default=40, help="pairs per category (0: all)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--index-all", action="store_true", help="index every source document, not only the sampled")
+    ap.add_argument("--categories", default="", help="comma-separated category prefixes, e.g. 02,03")
     ap.add_argument("--rules", type=Path, default=Path(__file__).resolve().parents[1] / "rules" / "fragments.yaml")
     ap.add_argument("--min-words", type=int, default=0, help="override every fragment rule's min_words")
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
@@ -99,11 +101,14 @@ def main() -> int:
         return 0
     rng = random.Random(args.seed)
     sample: dict[str, list[Path]] = {}
-    for cat in CATEGORIES:
+    cats = [c for c in CATEGORIES if not args.categories or c[:2] in args.categories.split(",")]
+    for cat in cats:
         xmls = sorted((args.data / cat).glob("*.xml"))
         sample[cat] = xmls if args.pairs <= 0 else sorted(rng.sample(xmls, min(args.pairs, len(xmls))))
     pairs = {cat: [gold(x) for x in xmls] for cat, xmls in sample.items()}
     sources = sorted({src for ps in pairs.values() for _, src, _ in ps})
+    if args.index_all:
+        sources = sorted(p.name for p in (args.data / "src").glob("*.txt"))
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -124,7 +129,7 @@ def main() -> int:
         tot_ours: list[Annotation] = []
         tot_base: list[Annotation] = []
         t_ours = t_base = 0.0
-        for cat in CATEGORIES:
+        for cat in cats:
             cases: list[Annotation] = []
             ours: list[Annotation] = []
             base: list[Annotation] = []

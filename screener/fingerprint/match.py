@@ -38,8 +38,8 @@ class MatchParams:
     min_words: int = 8  # words of an aligned (index) passage
     min_similarity: float = 0.30  # word-level similarity of an aligned (index) passage
     min_candidate_hits: int = 1
-    max_candidates: int = 25
-    max_weak_candidates: int = 5  # candidates sharing a single fingerprint are examined only to fill up to this
+    max_candidates: int = 100
+    max_weak_candidates: int = 20  # candidates sharing a single fingerprint are examined only to fill up to this
     pack_min_seeds: int = 2
     sentence_seeds: bool = True
     sentence_dice: float = 0.4
@@ -107,11 +107,18 @@ class Matcher:
         if not where:
             return []
         hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        shared: dict[int, set[int]] = defaultdict(set)  # distinct fingerprints shared with each document
+        df: dict[int, int] = defaultdict(int)
         for h, doc, spos in store.lookup(where):
             hits[doc].extend((q, spos) for q in where[h])
-        ranked = sorted((d for d in hits if len(hits[d]) >= prm.min_candidate_hits), key=lambda d: (-len(hits[d]), d))
-        strong = [d for d in ranked if len(hits[d]) > 1][: prm.max_candidates]
-        ranked = strong + [d for d in ranked if len(hits[d]) == 1][: max(0, prm.max_weak_candidates - len(strong))]
+            if h not in shared[doc]:
+                shared[doc].add(h)
+                df[h] += 1
+        # more shared fingerprints first; among equals, rarer fingerprints first (more telling)
+        ranked = sorted((d for d in hits if len(shared[d]) >= prm.min_candidate_hits),
+                        key=lambda d: (-len(shared[d]), sum(df[h] for h in shared[d]), d))
+        strong = [d for d in ranked if len(shared[d]) > 1][: prm.max_candidates]
+        ranked = strong + [d for d in ranked if len(shared[d]) == 1][: max(0, prm.max_weak_candidates - len(strong))]
         out: list[Passage] = []
         q_sents: list[tuple[int, int]] | None = None
         for doc in ranked:
