@@ -81,7 +81,9 @@ class Matcher:
         self._cache_size = cache
         self._lock = threading.Lock()
 
-    def match(self, text: NormalizedText) -> list[Passage]:
+    def match(self, text: NormalizedText, only: frozenset[str] | None = None) -> list[Passage]:
+        """Passages of ``text`` shared with the protected stores. ``only`` restricts the protected documents
+        examined to these ids, whatever their fingerprint hits (text alignment of given pairs)."""
         terms = terms_of(text.text)
         words = words_of(text.text)
         blocked: set[int] = set()
@@ -92,11 +94,12 @@ class Matcher:
                 blocked.update(range(lo, hi))
         out: list[Passage] = []
         for store in self.protect:
-            out.extend(self._match_store(store, text, terms, words, blocked))
+            out.extend(self._match_store(store, text, terms, words, blocked, only))
         return sorted(out, key=lambda p: (p.q_chars, p.ref, p.store))
 
     def _match_store(
-        self, store: FingerprintStore, text: NormalizedText, terms: Terms, words: Words, blocked: set[int]
+        self, store: FingerprintStore, text: NormalizedText, terms: Terms, words: Words, blocked: set[int],
+        only: frozenset[str] | None = None,
     ) -> list[Passage]:
         m, prm = store.manifest, self.params
         hashes = shingle_hashes(terms.terms, m.k, _key(store))
@@ -119,6 +122,8 @@ class Matcher:
                         key=lambda d: (-len(shared[d]), sum(df[h] for h in shared[d]), d))
         strong = [d for d in ranked if len(shared[d]) > 1][: prm.max_candidates]
         ranked = strong + [d for d in ranked if len(shared[d]) == 1][: max(0, prm.max_weak_candidates - len(strong))]
+        if only is not None:
+            ranked = [d.id for d in store.documents().values() if d.ref in only]
         out: list[Passage] = []
         q_sents: list[tuple[int, int]] | None = None
         for doc in ranked:

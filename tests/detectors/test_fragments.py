@@ -202,3 +202,14 @@ def test_demo_examples(rules: RuleSet, example: str, expected: list[tuple[str, s
     got = [(f.rule_id, f.evidence.reference, f.evidence.section if expected and expected[0][2] else None)
            for f in found]
     assert got == expected
+
+
+def test_matcher_can_align_given_documents_only(stores: Path, rules: RuleSet) -> None:
+    config = ScreenerConfig(corpora_dir=stores, corpora=(Path("halvorsen.db"),))
+    detector = build_detector(config, rules)
+    assert isinstance(detector, FragmentDetector)
+    item = scan_input(EDITED_TEXT)
+    assert {p.ref for p in detector.matcher.match(item.text)} == {"pricing_minutes.md", "onboarding_checklist.txt"}
+    only = detector.matcher.match(item.text, only=frozenset({"onboarding_checklist.txt"}))
+    assert {p.ref for p in only} == {"onboarding_checklist.txt"}
+    detector.close()
