@@ -119,7 +119,8 @@ class FragmentDetector:
 
 
 def corpus_paths(config: ScreenerConfig) -> list[Path]:
-    return [p if p.is_absolute() else config.corpora_dir / p for p in (Path(c) for c in config.corpora)]
+    """Configured stores; a relative path is taken as given when it exists, else under ``corpora_dir``."""
+    return [p if p.is_absolute() or p.exists() else config.corpora_dir / p for p in (Path(c) for c in config.corpora)]
 
 
 def aligned_passage(config: ScreenerConfig, finding: Finding) -> AlignedPair | None:
