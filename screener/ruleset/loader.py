@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from screener.errors import RuleError
 from screener.ruleset.regex import compile_pattern
-from screener.ruleset.schema import FingerprintRule, PresidioRule, RegexRule, RulePack
+from screener.ruleset.schema import EXTRA_KINDS, AnyRule, RegexRule, Rule, RulePack
 
 M = TypeVar("M", bound=BaseModel)
+_RULE: TypeAdapter[AnyRule] = TypeAdapter(Rule)
 PathKey = tuple[str | int, ...]
 
 
@@ -77,8 +78,10 @@ def validate(model: type[M], data: Any, lines: dict[PathKey, int], path: Path) -
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            # Drop the discriminator tag pydantic inserts into the path of a tagged union member.
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in ("presidio", "regex"))]
+            # Drop the discriminator tag pydantic inserts into the path of a tagged union member (rule packs only:
+            # elsewhere "regex" is an ordinary field name).
+            tags = ("presidio", "regex", *EXTRA_KINDS) if model is RulePack else ()
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in tags)]
             problems.append(f"{path}:{_line_of(loc, lines)}: {_loc_text(loc)}: {err['msg']}")
         return None, problems
 
@@ -92,17 +95,33 @@ class RuleSet:
     digest: str  # sha256 over the rule files' bytes, stamped on results and audit records
 
     @property
-    def rules(self) -> tuple[PresidioRule | RegexRule | FingerprintRule, ...]:
+    def rules(self) -> tuple[AnyRule, ...]:
         return tuple(r for p in self.packs for r in p.rules)
 
-    def get(self, rule_id: str) -> PresidioRule | RegexRule | FingerprintRule | None:
+    def get(self, rule_id: str) -> AnyRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def _valid_rules(data: Any) -> list[tuple[int, AnyRule]]:
+    """When a pack fails validation, its rules that are valid on their own, so they are still checked."""
+    raw = data.get("rules") if isinstance(data, dict) else None
+    out: list[tuple[int, AnyRule]] = []
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            out.append((i, _RULE.validate_python(item)))
+        except ValidationError:
+            continue
+    return out
 
 
 def check_pack(pack: RulePack, path: Path, lines: dict[PathKey, int]) -> list[str]:
     """Semantic checks beyond the schema: patterns compile and cannot match the empty string."""
+    return check_rules(list(enumerate(pack.rules)), path, lines)
+
+
+def check_rules(rules: list[tuple[int, AnyRule]], path: Path, lines: dict[PathKey, int]) -> list[str]:
     problems = []
-    for i, rule in enumerate(pack.rules):
+    for i, rule in rules:
         if not isinstance(rule, RegexRule):
             continue
         for j, spec in enumerate(rule.patterns):
@@ -114,6 +133,14 @@ def check_pack(pack: RulePack, path: Path, lines: dict[PathKey, int]) -> list[st
                 continue
             if compiled.matches_empty():
                 problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: regex matches the empty string")
+            if spec.group > compiled.groups:
+                problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: group {spec.group} does not exist")
+            for k, source in enumerate(spec.exclude):
+                try:
+                    compile_pattern(source, spec.ignore_case)
+                except Exception as exc:
+                    at = _line_of(("rules", i, "patterns", j, "exclude", k), lines)
+                    problems.append(f"{path}:{at}: {rule.id}: exclude pattern does not compile: {exc}")
     return problems
 
 
@@ -133,16 +160,16 @@ def load_rules(files: Iterable[Path]) -> RuleSet:
             continue
         pack, errs = validate(RulePack, data, lines, path)
         problems.extend(errs)
-        if pack is None:
-            continue
-        problems.extend(check_pack(pack, path, lines))
-        for i, rule in enumerate(pack.rules):
+        rules = list(enumerate(pack.rules)) if pack is not None else _valid_rules(data)
+        problems.extend(check_rules(rules, path, lines))
+        for i, rule in rules:
             where = f"{path}:{_line_of(('rules', i, 'id'), lines)}"
             if rule.id in seen:
                 problems.append(f"{where}: duplicate rule id {rule.id} (first defined at {seen[rule.id]})")
             else:
                 seen[rule.id] = where
-        packs.append(pack)
+        if pack is not None:
+            packs.append(pack)
     if problems:
         raise RuleError(problems)
     return RuleSet(packs=tuple(packs), files=tuple(paths), digest=digest.hexdigest())

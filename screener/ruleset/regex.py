@@ -43,17 +43,31 @@ class BoundedRegex:
     def matches_empty(self) -> bool:
         return self._compiled.fullmatch("") is not None
 
-    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
-        """Yield ``(start, end)`` of each non-empty match."""
+    def fullmatch(self, text: str) -> bool:
+        if self.engine == "re2":
+            return self._compiled.fullmatch(text) is not None
+        try:
+            return self._compiled.fullmatch(text, timeout=self.timeout) is not None
+        except TimeoutError as exc:
+            raise PatternTimeout(f"pattern exceeded its {self.timeout}s budget") from exc
+
+    @property
+    def groups(self) -> int:
+        return int(self._compiled.groups)
+
+    def finditer(self, text: str, group: int = 0) -> Iterator[tuple[int, int]]:
+        """Yield ``(start, end)`` of each non-empty match (of capture ``group`` when it took part)."""
         if self.engine == "re2":
             for m in self._compiled.finditer(text):
-                if m.end() > m.start():
-                    yield m.start(), m.end()
+                s, e = m.span(group) if m.start(group) >= 0 else (m.start(), m.start())
+                if e > s:
+                    yield s, e
             return
         try:
             for m in self._compiled.finditer(text, timeout=self.timeout):
-                if m.end() > m.start():
-                    yield m.start(), m.end()
+                s, e = m.span(group) if m.start(group) >= 0 else (m.start(), m.start())
+                if e > s:
+                    yield s, e
         except TimeoutError as exc:
             raise PatternTimeout(f"pattern exceeded its {self.timeout}s budget") from exc
 

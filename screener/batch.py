@@ -1,0 +1,202 @@
+"""Resumable batch runs: parts written atomically, a SQLite ledger, a local process pool.
+
+The input is cut into parts of ``part_size`` submissions in input order. Each part is screened (in this
+process or by a pool worker, which builds its own Screener once), written to ``part-NNNNNN.jsonl`` through a
+temporary file and a rename, and only then recorded as done in the ledger. A run that is killed and started
+again with the same input skips the parts the ledger holds (checking that their ids and file digests still
+match) and redoes the rest, so every submission ends up in exactly one part, exactly once. ``merge`` joins
+the parts into one results file.
+
+The per-part function ``screen_part`` is the same one the Dask adapter ships to its workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from screener.config import ScreenerConfig
+from screener.errors import StoreError
+from screener.model import Submission
+from screener.report.jsonl import atomic_writer
+
+LEDGER_SCHEMA = 1
+_ENGINES: dict[str, object] = {}  # per worker process: one Screener per config, built on first use
+
+
+def _engine(config_json: str):  # type: ignore[no-untyped-def]
+    from screener.engine import Screener
+
+    engine = _ENGINES.get(config_json)
+    if engine is None:
+        engine = Screener.from_config(ScreenerConfig.model_validate_json(config_json))
+        _ENGINES[config_json] = engine
+    return engine
+
+
+def screen_part(config_json: str, items: list[Submission]) -> list[str]:
+    """Screen one part; return one ``screener-result/1`` JSON line per submission, in order."""
+    engine = _engine(config_json)
+    lines = [r.to_json() for r in engine.screen_many(items)]
+    if len(lines) != len(items):
+        raise RuntimeError("result count differs from submission count")
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    parts: int
+    skipped_parts: int
+    submissions: int
+    seconds: float
+    verdicts: dict[str, int]
+
+
+class Ledger:
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        try:
+            self.db = sqlite3.connect(path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                "CREATE TABLE IF NOT EXISTS parts (part INTEGER PRIMARY KEY, first_id TEXT NOT NULL,"
+                " last_id TEXT NOT NULL, count INTEGER NOT NULL, sha256 TEXT NOT NULL, done_at REAL NOT NULL);"
+            )
+            row = self.db.execute("SELECT value FROM meta WHERE key='run'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"batch ledger {path} is not a readable SQLite database", code="E410") from exc
+        if row is None:
+            with self.db:
+                self.db.execute("INSERT INTO meta VALUES ('run', ?)", (fingerprint,))
+                self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(LEDGER_SCHEMA),))
+        elif row[0] != fingerprint:
+            raise StoreError(f"batch ledger {path} belongs to a run with other settings (part size or config); "
+                             "use a new output directory", code="E411")
+
+    def done(self, part: int) -> tuple[str, str, int, str] | None:
+        row = self.db.execute("SELECT first_id, last_id, count, sha256 FROM parts WHERE part=?", (part,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3])
+
+    def record(self, part: int, first: str, last: str, count: int, sha: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?)",
+                            (part, first, last, count, sha, time.time()))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+class BatchRun:
+    def __init__(self, config: ScreenerConfig, out_dir: Path, part_size: int = 500, workers: int = 1) -> None:
+        self.config = config
+        self.config_json = config.model_dump_json()
+        self.out_dir = Path(out_dir)
+        self.part_size = part_size
+        self.workers = max(1, workers)
+
+    def part_path(self, part: int) -> Path:
+        return self.out_dir / f"part-{part:06d}.jsonl"
+
+    def _write(self, ledger: Ledger, part: int, items: list[Submission], lines: list[str]) -> None:
+        path = self.part_path(part)
+        with atomic_writer(path) as handle:
+            handle.writelines(line + "\n" for line in lines)
+        ledger.record(part, items[0].id, items[-1].id, len(items), _sha(path))
+
+    def run(self, submissions: Iterable[Submission], progress=None) -> BatchSummary:  # type: ignore[no-untyped-def]
+        """Screen everything not yet done; ``progress(n)`` is called with the count of each finished part.
+
+        Streams: at most ``2 * workers`` parts are in memory at once, whatever the size of the input.
+        """
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        fingerprint = hashlib.sha256(f"{self.part_size}\0{self.config_json}".encode()).hexdigest()
+        ledger = Ledger(self.out_dir / "ledger.sqlite", fingerprint)
+        started = time.perf_counter()
+        counts = {"parts": 0, "skipped": 0, "total": 0}
+
+        def pending() -> Iterator[tuple[int, list[Submission]]]:
+            for part, chunk in enumerate(_chunks(submissions, self.part_size)):
+                counts["parts"] += 1
+                counts["total"] += len(chunk)
+                entry = ledger.done(part)
+                if entry is not None:
+                    if entry[:3] != (chunk[0].id, chunk[-1].id, len(chunk)):
+                        raise StoreError(f"part {part} of the ledger holds other submissions than the input now "
+                                         "gives: the input changed since the run started", code="E412")
+                    if entry[3] == _sha(self.part_path(part)):
+                        counts["skipped"] += 1
+                        if progress:
+                            progress(len(chunk))
+                        continue
+                yield part, chunk
+
+        try:
+            self._execute(ledger, pending(), progress)
+        finally:
+            ledger.close()
+        parts = counts["parts"]
+        return BatchSummary(parts, counts["skipped"], counts["total"], time.perf_counter() - started,
+                            self.verdicts(parts))
+
+    def _execute(self, ledger: Ledger, todo: Iterator[tuple[int, list[Submission]]], progress) -> None:  # type: ignore[no-untyped-def]
+        def finished(part: int, chunk: list[Submission], lines: list[str]) -> None:
+            self._write(ledger, part, chunk, lines)
+            if progress:
+                progress(len(chunk))
+
+        if self.workers == 1:
+            for part, chunk in todo:
+                finished(part, chunk, screen_part(self.config_json, chunk))
+            return
+        window: deque[tuple[int, list[Submission], Future[list[str]]]] = deque()
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            for part, chunk in todo:
+                window.append((part, chunk, pool.submit(screen_part, self.config_json, chunk)))
+                if len(window) >= 2 * self.workers:
+                    p, c, f = window.popleft()
+                    finished(p, c, f.result())
+            while window:
+                p, c, f = window.popleft()
+                finished(p, c, f.result())
+
+    def results(self, parts: int) -> Iterator[dict[str, object]]:
+        for part in range(parts):
+            with self.part_path(part).open(encoding="utf-8") as handle:
+                for line in handle:
+                    yield json.loads(line)
+
+    def verdicts(self, parts: int) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self.results(parts):
+            key = str(record["verdict"])
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def merge(self, parts: int, target: Path) -> int:
+        n = 0
+        with atomic_writer(target) as out:
+            for part in range(parts):
+                with self.part_path(part).open(encoding="utf-8") as handle:
+                    for line in handle:
+                        out.write(line)
+                        n += 1
+        return n
+
+
+def _chunks(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk

@@ -1,0 +1,129 @@
+"""``screener rules``: list the rules, show one rule's documentation, lint a rules directory.
+
+Exit codes: 0 clean, 1 lint problems (the rules load but need care), 2 a rule or profile file is invalid
+(every error printed as ``file:line``; nothing is applied).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from screener.commands.common import EXIT_FINDINGS, err_console, handled
+from screener.config import ScreenerConfig
+from screener.errors import ConfigError, RuleError
+from screener.ruleset.employers import load_profiles
+from screener.ruleset.lint import lint
+from screener.ruleset.loader import RuleSet, load_rules
+from screener.ruleset.schema import AnyRule, EmployerRule, EntropyRule, PresidioRule, RegexRule
+
+app = typer.Typer(help="Inspect and check rule packs and employer profiles.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+RulesDir = typer.Option(None, "--rules-dir", help="Rules directory (default: the bundled rules/). "
+                        "Example: --rules-dir ./rules", show_default=False)
+
+
+def _load(rules_dir: Path | None) -> tuple[Path, RuleSet]:
+    directory = rules_dir or ScreenerConfig().rules_dir
+    if not directory.is_dir():
+        raise ConfigError(f"rules directory {directory} does not exist")
+    return directory, load_rules(sorted(directory.glob("*.yaml")))
+
+
+def _how(rule: AnyRule) -> str:
+    if isinstance(rule, RegexRule):
+        return f"regex ({len(rule.patterns)} pattern{'s' if len(rule.patterns) != 1 else ''})"
+    if isinstance(rule, EntropyRule):
+        return f"entropy {rule.charset} >= {rule.threshold}"
+    if isinstance(rule, EmployerRule):
+        return "employer: " + ", ".join(rule.fields)
+    if isinstance(rule, PresidioRule):
+        return f"presidio {rule.recognizer}"
+    return rule.kind
+
+
+@app.command("list")
+def list_rules(
+    rules_dir: Path | None = RulesDir,
+    category: str | None = typer.Option(None, "--category", "-c", help="Only this category, e.g. secret."),
+) -> None:
+    """List every rule: code, name, category, how it matches, what it finds. Example: screener rules list -c secret"""
+    with handled():
+        _, rules = _load(rules_dir)
+        table = Table(title="rules", show_lines=False)
+        for col in ("code", "name", "category", "matches", "what"):
+            table.add_column(col, overflow="fold")
+        for pack in rules.packs:
+            if category and pack.category.value != category:
+                continue
+            for rule in sorted(pack.rules, key=lambda r: r.id):
+                code = rule.id if rule.enabled else f"{rule.id} (off)"
+                table.add_row(code, rule.name, pack.category.value, _how(rule), rule.docs.what)
+        out.print(table)
+
+
+@app.command("show")
+def show(code: str = typer.Argument(..., help="Rule code, e.g. MRK301."), rules_dir: Path | None = RulesDir) -> None:
+    """Show one rule's documentation and patterns. Example: screener rules show SEC410"""
+    with handled():
+        _, rules = _load(rules_dir)
+        rule = rules.get(code.upper())
+        if rule is None:
+            raise ConfigError(f"no rule with code {code}", code="E111")
+        out.print(f"[bold]{rule.id}[/] {rule.name}  ({rule.entity}, {_how(rule)})")
+        for name in ("what", "why", "example", "remedy"):
+            out.print(f"[bold]{name}:[/] {getattr(rule.docs, name)}", markup=True)
+        if isinstance(rule, RegexRule):
+            for spec in rule.patterns:
+                out.print(f"  pattern {spec.name} (score {spec.score}): {spec.regex}", markup=False)
+        context: tuple[str, ...] = getattr(rule, "context", ())
+        if context:
+            out.print(f"  context words: {', '.join(context)}", markup=False)
+
+
+@app.command("check")
+def check(
+    directory: Annotated[Path, typer.Argument(help="Rules directory to check, e.g. ./rules")],
+    fixtures: Annotated[Path | None, typer.Option("--fixtures", help="Annotated fixtures (default: "
+                        "DIR/../tests/rules when it exists). Example: --fixtures tests/rules")] = None,
+) -> None:
+    """Validate and lint a rules directory: schema, duplicate ids, empty-matching patterns, docs, fixtures.
+    Example: screener rules check rules/"""
+    with handled():
+        if not directory.is_dir():
+            raise ConfigError(f"rules directory {directory} does not exist")
+        if fixtures is None and (directory.parent / "tests" / "rules").is_dir():
+            fixtures = directory.parent / "tests" / "rules"
+        report = lint(directory, fixtures)
+        if report.errors:
+            raise RuleError(report.errors)
+        for problem in report.problems:
+            err_console.print(problem, markup=False, soft_wrap=True)
+        summary = (f"{report.rules} rules, {report.profiles} employer profiles, {report.cases} fixture cases: "
+                   f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}")
+        err_console.print(summary, markup=False, soft_wrap=True)
+        if report.problems:
+            raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("employers")
+def employers(rules_dir: Path | None = RulesDir) -> None:
+    """List the employer profiles and how many terms each holds. Example: screener rules employers"""
+    with handled():
+        directory = rules_dir or ScreenerConfig().rules_dir
+        profiles = load_profiles(directory / "employers")
+        table = Table(title="employer profiles")
+        for col in ("id", "name", "names", "domains+hosts", "codenames+systems", "clients", "formats"):
+            table.add_column(col)
+        for p in profiles.profiles:
+            table.add_row(p.id, p.display_name, str(len(p.legal_names) + len(p.names) + len(p.aliases)),
+                          str(len(p.email_domains) + len(p.hosts)), str(len(p.codenames) + len(p.systems)),
+                          str(len(p.clients) + len(p.counterparties)),
+                          str(len(p.reference_formats) + len(p.employee_id_formats)))
+        out.print(table)
+

@@ -1,0 +1,251 @@
+"""Personal data through Presidio, given the spaCy result the engine already computed.
+
+Presidio's AnalyzerEngine is built with an explicit NLP engine that wraps the screener's own loaded model,
+so it never loads (or downloads) one; its registry holds only the recognizers the ``presidio`` rules name.
+The e-mail recognizer's domain check uses tldextract's bundled suffix list, never the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from screener.detect.base import DocChunk, ScanInput
+from screener.errors import ConfigError
+from screener.model import Category, Evidence, Finding
+from screener.ruleset.schema import PresidioRule
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer
+    from spacy.language import Language
+
+    from screener.config import ScreenerConfig
+    from screener.ruleset.loader import RuleSet
+
+# spaCy labels -> Presidio entities; labels not listed are ignored (CARDINAL, MONEY, LAW, ...).
+SPACY_TO_PRESIDIO = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "ORG": "ORGANIZATION",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+    "NORP": "NRP",
+}
+SPACY_IGNORED = ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE", "LAW", "PRODUCT",
+                 "WORK_OF_ART", "EVENT", "MISC")
+
+for _name in ("presidio-analyzer", "presidio_analyzer"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+def _offline_email_recognizer(context: list[str] | None) -> EntityRecognizer:
+    import tldextract
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    class OfflineEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
+        def validate_result(self, pattern_text: str) -> bool:
+            return bool(extractor(pattern_text).fqdn)
+
+    return OfflineEmailRecognizer(context=context)
+
+
+_PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/\u2013\u00a0]{4,28}\d(?:\s*(?:x|ext\.?)\s*\d{1,6})?", re.I)
+_PHONE_MARGIN = 12  # characters either side, so the matcher sees the same neighbourhood it checks upstream
+
+
+def _windowed_phone_recognizer(context: list[str] | None) -> EntityRecognizer:
+    """Presidio's PhoneRecognizer (libphonenumber, eight regions), run only where a number can be.
+
+    Upstream scans the whole text once per region; here a cheap pattern picks the stretches of digits and
+    separators that hold at least seven digits, and the matcher runs on each stretch with a margin either
+    side. Nearly the same matches (bench/throughput.py), a fraction of the work on number-heavy texts.
+    """
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    class WindowedPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            found: dict[tuple[int, int], Any] = {}
+            for m in _PHONE_CANDIDATE.finditer(text):
+                if sum(c.isdigit() for c in m.group()) < 7:
+                    continue
+                lo, hi = max(0, m.start() - _PHONE_MARGIN), min(len(text), m.end() + _PHONE_MARGIN)
+                for r in super().analyze(text[lo:hi], entities, nlp_artifacts):
+                    r.start += lo
+                    r.end += lo
+                    found.setdefault((r.start, r.end), r)
+            spans = list(found)
+            return [r for (a, b), r in found.items()
+                    if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
+
+    return WindowedPhoneRecognizer(context=context, name="PhoneRecognizer")
+
+
+def _recognizer(rule: PresidioRule, entities: list[str]) -> EntityRecognizer:
+    from presidio_analyzer import predefined_recognizers
+
+    context = list(rule.context) or None
+    if rule.recognizer == "EmailRecognizer":
+        return _offline_email_recognizer(context)
+    if rule.recognizer == "PhoneRecognizer":
+        return _windowed_phone_recognizer(context)
+    if rule.recognizer == "SpacyRecognizer":
+        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+        return SpacyRecognizer(supported_entities=entities, ner_strength=0.85)
+    cls = getattr(predefined_recognizers, rule.recognizer, None)
+    if cls is None:
+        raise ConfigError(f"rule {rule.id}: unknown Presidio recognizer {rule.recognizer!r}", code="E120")
+    kwargs: dict[str, Any] = {"supported_language": "en"}
+    if context:
+        kwargs["context"] = context
+    return cls(**kwargs)  # type: ignore[no-any-return]
+
+
+def build_analyzer(nlp: Language, model: str, rules: Iterable[PresidioRule]) -> AnalyzerEngine:
+    """An AnalyzerEngine over ``nlp`` with the recognizers ``rules`` name, nothing loaded behind our back."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+    ner_config = NerModelConfiguration(
+        model_to_presidio_entity_mapping=SPACY_TO_PRESIDIO,
+        labels_to_ignore=list(SPACY_IGNORED),
+        low_score_entity_names=[],
+    )
+    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=ner_config)
+    engine.nlp = {"en": nlp}  # type: ignore[assignment]  # already loaded: SpacyNlpEngine.load() (which may download) is never called
+    rules = list(rules)
+    spacy_entities = sorted({r.presidio_entity or r.entity for r in rules if r.recognizer == "SpacyRecognizer"})
+    registry = RecognizerRegistry(supported_languages=["en"])
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.recognizer in seen:
+            continue
+        seen.add(rule.recognizer)
+        registry.add_recognizer(_recognizer(rule, spacy_entities))
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+
+
+_EDGE = " \t\n-\u2013\u2014,;:!?\"'()[]{}<>*_#|/\\"
+
+
+def _is_ner(r: Any) -> bool:
+    return (r.recognition_metadata or {}).get("recognizer_name") == "SpacyRecognizer"
+
+
+def prefer_patterns(results: list[Any], text: str) -> list[Any]:
+    """Clean Presidio's results of one text.
+
+    A pattern result (validated formats: e-mail, card, IBAN, ...) is more precise than a model guess, so a
+    model entity overlapping one is dropped; a pattern result inside a higher-scoring pattern result of
+    another type (the domain of an e-mail read as a URL) is dropped; model entities lose punctuation and
+    spaces at their edges ("Tom Ellery -" -> "Tom Ellery").
+    """
+    patterns = [r for r in results if not _is_ner(r)]
+    kept_patterns = [
+        r for r in patterns
+        if not any(o is not r and o.entity_type != r.entity_type and o.start <= r.start and r.end <= o.end
+                   and o.score >= r.score for o in patterns)
+    ]
+    out = list(kept_patterns)
+    for r in results:
+        if not _is_ner(r) or any(p.start < r.end and r.start < p.end for p in kept_patterns):
+            continue
+        while r.start < r.end and text[r.start] in _EDGE:
+            r.start += 1
+        while r.end > r.start and text[r.end - 1] in _EDGE:
+            r.end -= 1
+        if r.end > r.start:
+            out.append(r)
+    return sorted(out, key=lambda r: (r.start, r.end, r.entity_type))
+
+
+class PiiDetector:
+    name = "pii"
+    requires_nlp = True
+
+    def __init__(self, analyzer: AnalyzerEngine, rules: Iterable[PresidioRule]) -> None:
+        self.analyzer = analyzer
+        self.by_entity = {(r.presidio_entity or r.entity): r for r in rules if r.enabled}
+        self.entities = sorted(self.by_entity)
+        self._nlp_engine: Any = analyzer.nlp_engine
+
+    def _artifacts(self, chunk: DocChunk) -> Any:
+        """Presidio's view of our Doc, built in one pass over the tokens.
+
+        Token texts stand in for spaCy tokens (Presidio's context enhancer only reads their length, and scans
+        them once per result: a list of strings makes that scan cheap); lemmas are the lower-cased tokens,
+        as the lemmatizer (which needs the tagger) is not loaded.
+        """
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        doc = chunk.doc
+        if len(doc):
+            columns = doc.to_array(["IDX", "LENGTH"]).tolist()  # no Token objects: they are costly to create
+            indices = [c[0] for c in columns]
+            texts = [doc.text[i : i + n] for i, n in columns]
+        else:
+            indices, texts = [], []
+        entities, scores = self._nlp_engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
+        return NlpArtifacts(
+            entities=entities,
+            tokens=texts,  # type: ignore[arg-type]
+            tokens_indices=indices,
+            lemmas=[t.lower() for t in texts],
+            nlp_engine=self._nlp_engine,
+            language="en",
+            scores=scores,
+        )
+
+    def _chunk_findings(self, item: ScanInput, chunk: DocChunk) -> Iterator[Finding]:
+        results = self.analyzer.analyze(
+            text=chunk.doc.text,
+            language="en",
+            entities=self.entities,
+            nlp_artifacts=self._artifacts(chunk),
+            return_decision_process=True,
+        )
+        for r in prefer_patterns(results, chunk.doc.text):
+            start = chunk.offset + r.start
+            if not chunk.core_start <= start < chunk.core_end:
+                continue
+            rule = self.by_entity.get(r.entity_type)
+            if rule is None or r.score < rule.min_score:
+                continue
+            span = item.text.to_original(start, chunk.offset + r.end)
+            if not span:
+                continue
+            expl = r.analysis_explanation
+            context = (expl.supportive_context_word,) if expl and expl.supportive_context_word else ()
+            yield Finding(
+                rule_id=rule.id,
+                category=Category.PERSONAL_DATA,
+                span=span,
+                score=min(1.0, max(0.0, float(r.score))),
+                evidence=Evidence(
+                    detector=self.name,
+                    method=(r.recognition_metadata or {}).get("recognizer_name", rule.recognizer),
+                    entity=rule.entity,
+                    pattern=(expl.pattern_name if expl else None) or None,
+                    context=context,
+                ),
+            )
+
+    def detect(self, item: ScanInput) -> Iterator[Finding]:
+        if item.nlp is None:
+            raise ValueError("the personal-data detector needs the NLP result")
+        for chunk in item.nlp.chunks:
+            yield from self._chunk_findings(item, chunk)
+
+
+def build_detector(config: ScreenerConfig, rules: RuleSet, nlp: Language | None = None) -> PiiDetector | None:
+    presidio_rules = [r for r in rules.rules if isinstance(r, PresidioRule) and r.enabled]
+    if not presidio_rules or nlp is None:
+        return None
+    return PiiDetector(build_analyzer(nlp, config.nlp_model, presidio_rules), presidio_rules)

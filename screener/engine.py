@@ -1,0 +1,272 @@
+"""The Screener: extract -> normalise -> detect -> decide -> redact, for one submission or many.
+
+Built once and reused: the model, rules, policy and detectors load in ``from_config``; screening holds no
+per-call state on the instance, so one Screener may serve many threads (the spaCy call is serialised).
+``screen_many`` batches the NLP step over its input with ``nlp.pipe`` and yields results in input order,
+exactly one per submission. Any part that cannot be screened makes that submission UNSCANNED with a reason;
+it never passes as clean and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from typing import Any
+
+from screener.config import ScreenerConfig
+from screener.detect.base import Detector, NlpResult, ScanInput
+from screener.errors import ExtractionError
+from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
+from screener.nlp import NlpRunner, load_model
+from screener.policy import Policy
+from screener.policy_layers import PolicyResolver
+from screener.redact import Redactor
+from screener.review import Overrides, apply_overrides
+from screener.ruleset.loader import RuleSet, load_rules
+from screener.ruleset.regex import PatternTimeout
+from screener.text.extract import Limits, extract
+from screener.text.normalize import NormalizedText, normalize
+
+log = logging.getLogger("screener")
+
+Factory = Callable[[ScreenerConfig, RuleSet], Detector | None]
+
+
+def _factories() -> list[Factory]:
+    """Detector families beyond personal data; each returns None when its rules or corpora are absent."""
+    found: list[Factory] = []
+    for module in ("employers", "markings", "secrets", "fragments"):
+        try:
+            mod = __import__(f"screener.detect.{module}", fromlist=["build_detector"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"screener.detect.{module}":
+                raise
+            continue
+        found.append(mod.build_detector)
+    return found
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    submission: Submission
+    text: str | None = None
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+    folded: NormalizedText | None = field(default=None)
+
+
+class Screener:
+    def __init__(self, config: ScreenerConfig, rules: RuleSet, policy: Policy, detectors: Sequence[Detector],
+                 runner: NlpRunner | None, allowlist: Overrides | None = None) -> None:
+        self.config = config
+        self.rules = rules
+        self.policy = policy
+        self.policies = PolicyResolver(policy, config.rules_dir / "policies")
+        self.allowlist = allowlist or Overrides()
+        self.detectors = tuple(detectors)
+        # Declared employers are free-form names; policy layers are keyed by profile id.
+        self._profiles = next((d.profiles for d in self.detectors if hasattr(d, "profiles")), None)
+        self.runner = runner
+        operators: dict[str, str] = {r.id: r.operator for r in rules.rules if r.operator}
+        operators.update(config.operators)
+        self.redactor = Redactor(operators, config.redaction_key)
+        self.limits = Limits(max_bytes=config.max_bytes)
+        self._nlp_lock = threading.Lock()
+        model = "none"
+        if runner is not None:
+            meta = runner.nlp.meta
+            model = f"{meta.get('lang', '?')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+        self.versions: tuple[tuple[str, str], ...] = (
+            ("screener", _version("screener")),
+            ("rules", rules.digest[:16]),
+            ("policy", policy.stamp),
+            ("model", model),
+            *((f"detector:{d.name}", getattr(d, "version", "1")) for d in self.detectors),
+        )
+
+    @classmethod
+    def from_config(cls, config: ScreenerConfig | None = None, *, allowlist: Overrides | None = None,
+                    **overrides: Any) -> Screener:
+        """Build from a config (default: the bundled rules and corpora, the default policy and model)."""
+        if config is None:
+            config = ScreenerConfig.load(**overrides)
+        elif overrides:
+            config = config.model_copy(update=overrides)
+        rules = load_rules(config.rule_files())
+        policy = Policy.load(config.policy_file())
+        from screener.detect import pii
+
+        needs_nlp = any(r.kind == "presidio" for r in rules.rules)
+        nlp = load_model(config.nlp_model) if needs_nlp else None
+        detectors: list[Detector] = []
+        pii_detector = pii.build_detector(config, rules, nlp)
+        if pii_detector is not None:
+            detectors.append(pii_detector)
+        for factory in _factories():
+            detector = factory(config, rules)
+            if detector is not None:
+                detectors.append(detector)
+        runner = None
+        if nlp is not None:
+            runner = NlpRunner(nlp, config.nlp_model, config.chunk_chars, config.chunk_overlap, config.nlp_batch_size)
+        return cls(config, rules, policy, detectors, runner, allowlist)
+
+    # -- stages ------------------------------------------------------------------------------------------
+
+    def _coerce(self, item: Submission | str) -> Submission:
+        if isinstance(item, Submission):
+            return item
+        if isinstance(item, str):
+            return Submission(id="text-" + hashlib.sha256(item.encode("utf-8", "surrogatepass")).hexdigest()[:12],
+                              text=item)
+        raise TypeError(f"expected a Submission or str, got {type(item).__name__}")
+
+    def _prepare(self, sub: Submission) -> _Prepared:
+        if sub.error:
+            return _Prepared(sub, error=sub.error)
+        try:
+            if sub.text is not None:
+                size = len(sub.text.encode("utf-8", "surrogatepass"))
+                if size > self.config.max_bytes:
+                    raise ExtractionError(f"submission of {size} bytes exceeds the {self.config.max_bytes}-byte limit")
+                if not sub.text.strip():
+                    raise ExtractionError("empty submission")
+                text, notes = sub.text, tuple[str, ...]()
+            elif sub.data is not None:
+                extracted = extract(sub.data, sub.name, self.limits)
+                text, notes = extracted.text, extracted.notes
+            else:
+                raise ExtractionError("submission has neither text nor data")
+        except ExtractionError as exc:
+            return _Prepared(sub, error=exc.message)
+        return _Prepared(sub, text=text, notes=notes, folded=normalize(text))
+
+    def _employers(self, meta: Metadata) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*meta.employers, *self.config.employers)))
+
+    def _profile_ids(self, meta: Metadata) -> tuple[str, ...]:
+        """The employer profile ids behind a submission's declared employers (names without a profile drop out)."""
+        if self._profiles is None:
+            return ()
+        found = (self._profiles.resolve(name) for name in self._employers(meta))
+        return tuple(sorted({p.id for p in found if p is not None}))
+
+    def _detect(self, prep: _Prepared, nlp: NlpResult | None) -> tuple[list[Finding], tuple[str, ...], str | None]:
+        """Findings of every detector, their notes (e.g. a declared employer without a profile), or an error."""
+        assert prep.folded is not None
+        item = ScanInput(prep.folded, nlp, prep.submission.metadata, self._employers(prep.submission.metadata))
+        findings: list[Finding] = []
+        notes: list[str] = []
+        for detector in self.detectors:
+            try:
+                findings.extend(detector.detect(item))
+                notes_of = getattr(detector, "notes", None)
+                if notes_of is not None:
+                    notes.extend(notes_of(item))
+            except PatternTimeout:
+                log.warning("submission %s: detector %s: pattern timed out", prep.submission.id, detector.name)
+                return [], (), f"detector {detector.name}: a rule pattern exceeded its time budget"
+            except Exception as exc:  # fail closed, keep the text out of the log
+                log.warning("submission %s: detector %s failed: %s", prep.submission.id, detector.name,
+                            exc.__class__.__name__)
+                return [], (), f"detector {detector.name} failed ({exc.__class__.__name__})"
+        return findings, tuple(notes), None
+
+    def _unscanned(self, prep: _Prepared, reason: str) -> ScreenResult:
+        return ScreenResult(
+            submission_id=prep.submission.id,
+            verdict=Verdict.UNSCANNED,
+            decisions=(),
+            reasons=(reason, *prep.notes),
+            metadata=prep.submission.metadata,
+            sha256=text_sha256(prep.text) if prep.text is not None else None,
+            chars=len(prep.text or ""),
+            versions=self.versions,
+        )
+
+    def _finish(self, prep: _Prepared, nlp: NlpResult | None) -> ScreenResult:
+        if prep.error is not None or prep.text is None:
+            return self._unscanned(prep, prep.error or "nothing to screen")
+        findings, notes, error = self._detect(prep, nlp)
+        if error is not None:
+            return self._unscanned(prep, error)
+        findings_sorted = sort_findings(set(findings))
+        policy = self.policies.for_employers(self._profile_ids(prep.submission.metadata))
+        decisions = tuple(policy.decide(f) for f in findings_sorted)
+        verdict, reasons = policy.verdict(decisions)
+        result = ScreenResult(
+            submission_id=prep.submission.id,
+            verdict=verdict,
+            decisions=decisions,
+            reasons=(*reasons, *notes, *prep.notes),
+            metadata=prep.submission.metadata,
+            sha256=text_sha256(prep.text),
+            chars=len(prep.text),
+            versions=tuple((k, policy.stamp if k == "policy" else v) for k, v in self.versions),
+        )
+        result = apply_overrides(result, self.allowlist, prep.text)
+        acted = [d.finding for d in result.decisions if d.action is not Action.ALLOW]
+        return replace(result, redacted_text=self.redactor.redact(prep.text, acted))
+
+    def fails(self, result: ScreenResult) -> bool:
+        """Whether a result fails the run under the policy in force for it (UNSCANNED always fails)."""
+        return self.policies.for_employers(self._profile_ids(result.metadata)).fails(result.verdict)
+
+    def _run_nlp(self, batch: list[_Prepared]) -> list[NlpResult | None]:
+        if self.runner is None:
+            return [None] * len(batch)
+        todo = [i for i, p in enumerate(batch) if p.folded is not None]
+        out: list[NlpResult | None] = [None] * len(batch)
+        with self._nlp_lock:
+            results = self.runner.run([batch[i].folded.text for i in todo])  # type: ignore[union-attr]
+        for i, r in zip(todo, results, strict=True):
+            out[i] = r
+        return out
+
+    # -- public API --------------------------------------------------------------------------------------
+
+    def screen(self, item: Submission | str) -> ScreenResult:
+        return next(self.screen_many([item]))
+
+    def screen_many(self, items: Iterable[Submission | str], batch_size: int | None = None) -> Iterator[ScreenResult]:
+        """Screen lazily, ``batch_size`` submissions per NLP batch, one result per input, in input order."""
+        size = batch_size or self.config.nlp_batch_size
+        batch: list[_Prepared] = []
+        for item in items:
+            batch.append(self._prepare(self._coerce(item)))
+            if len(batch) >= size:
+                yield from self._flush(batch)
+                batch = []
+        if batch:
+            yield from self._flush(batch)
+
+    def _flush(self, batch: list[_Prepared]) -> Iterator[ScreenResult]:
+        try:
+            nlps = self._run_nlp(batch)
+        except Exception as exc:  # the model failed on this batch: every submission in it fails closed
+            log.warning("NLP batch of %d failed: %s", len(batch), exc.__class__.__name__)
+            for prep in batch:
+                yield self._unscanned(prep, f"NLP model failed ({exc.__class__.__name__})")
+            return
+        for prep, nlp in zip(batch, nlps, strict=True):
+            yield self._finish(prep, nlp)
+
+    def redact(self, item: Submission | str) -> str:
+        """The redacted text of one submission under the policy; raises InputError if it cannot be screened."""
+        from screener.errors import InputError
+
+        result = self.screen(item)
+        if result.redacted_text is None:
+            raise InputError(f"submission {result.submission_id} could not be screened: {'; '.join(result.reasons)}")
+        return result.redacted_text

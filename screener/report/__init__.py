@@ -1,0 +1,1 @@
+"""Output formats. Reporters never decide and never detect: they render ScreenResults."""

@@ -1,0 +1,75 @@
+"""Terminal rendering with rich: a per-submission table (data) and a summary table (to stderr)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from screener.model import Category, ScreenResult, Verdict
+
+VERDICT_STYLE = {
+    Verdict.ALLOW: "green",
+    Verdict.REDACT: "cyan",
+    Verdict.FLAG: "yellow",
+    Verdict.BLOCK: "bold red",
+    Verdict.UNSCANNED: "bold magenta",
+}
+_SHORT = {
+    Category.PERSONAL_DATA: "PII",
+    Category.EMPLOYER: "EMP",
+    Category.MARKING: "MRK",
+    Category.SECRET: "SEC",
+    Category.FRAGMENT: "FRG",
+}
+
+
+def results_table(results: Sequence[ScreenResult]) -> Table:
+    table = Table(title="Submissions", show_lines=False)
+    table.add_column("submission", overflow="fold")
+    table.add_column("verdict")
+    for cat in Category:
+        table.add_column(_SHORT[cat], justify="right")
+    table.add_column("why", overflow="fold")
+    for r in results:
+        counts = Counter(f.category for f in r.findings)
+        why = r.reasons[0] if r.reasons else ""
+        why = why if len(why) <= 60 else why[:57].rsplit(",", 1)[0] + ", ..."
+        table.add_row(
+            r.submission_id,
+            f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]",
+            *(str(counts.get(cat, 0)) for cat in Category),
+            why,
+        )
+    return table
+
+
+def summary_table(results: Sequence[ScreenResult], seconds: float, policy: str) -> Table:
+    verdicts = Counter(r.verdict for r in results)
+    categories: Counter[Category] = Counter()
+    for r in results:
+        categories.update(f.category for f in r.findings)
+    words = sum(r.chars for r in results)
+    rate = f"{len(results) / seconds:.1f} submissions/s" if seconds > 0 else "-"
+    table = Table(title=f"Summary ({len(results)} submissions, policy {policy}, {seconds:.1f}s, {rate})")
+    table.add_column("verdict")
+    table.add_column("submissions", justify="right")
+    for v in Verdict:
+        table.add_row(f"[{VERDICT_STYLE[v]}]{v.value}[/]", str(verdicts.get(v, 0)))
+    table.add_section()
+    for cat in Category:
+        table.add_row(f"findings: {cat.value}", str(categories.get(cat, 0)))
+    table.add_row("characters screened", str(words))
+    return table
+
+
+def print_findings(console: Console, result: ScreenResult) -> None:
+    """Findings of one submission: code, entity, position and score; the matched text stays masked."""
+    for d in result.decisions:
+        f = d.finding
+        console.print(
+            f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}] score {f.score:.2f} -> {d.action.value}",
+            highlight=False,
+        )

@@ -1,0 +1,97 @@
+"""pii_refine on hand-made findings: each rule fires where it should and leaves everything else alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.detect.pii_refine import refine
+from screener.model import Category, Evidence, Finding, Span
+from screener.text.normalize import normalize
+
+
+def model(text: str, phrase: str, entity: str, rule: str = "PII101", nth: int = 0) -> Finding:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(phrase, start + 1)
+    return Finding(
+        rule, Category.PERSONAL_DATA, Span(start, start + len(phrase)), 0.85,
+        Evidence(detector="pii", method="SpacyRecognizer", entity=entity),
+    )  # fmt: skip
+
+
+def spans(text: str, findings: list[Finding]) -> list[tuple[str, str]]:
+    return [(text[f.span.start : f.span.end], f.entity) for f in refine(findings, normalize(text), None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "entity", "expected"),
+    [
+        ("He wrote to the Ministry of Finance of Ruritania.", "the Ministry of Finance of Ruritania", "ORGANIZATION",
+         [("Ministry of Finance of Ruritania", "ORGANIZATION")]),
+        ("It was Dana Whitfield's report.", "Dana Whitfield's", "PERSON", [("Dana Whitfield", "PERSON")]),
+        ("The applicant, Mrs Dana Whitfield, appealed.", "Dana Whitfield", "PERSON",
+         [("Mrs Dana Whitfield", "PERSON")]),
+        ("Signed by Dr. Ivo Marsh today.", "Ivo Marsh", "PERSON", [("Dr. Ivo Marsh", "PERSON")]),
+        ("The Ruritanian Government replied.", "The Ruritanian Government", "ORGANIZATION", []),
+        ("The case went to the Grand Chamber.", "the Grand Chamber", "ORGANIZATION", []),
+        ("The United Kingdom Government replied.", "The United Kingdom Government", "ORGANIZATION", []),
+        ("She moved to the United States.", "the United States", "LOCATION", [("United States", "LOCATION")]),
+        ("She sued Kingdom Logistics Ltd.", "Kingdom Logistics Ltd", "ORGANIZATION",
+         [("Kingdom Logistics Ltd", "ORGANIZATION")]),
+        ("The Supreme Court of Justice ruled.", "The Supreme Court of Justice", "ORGANIZATION", []),
+        ("The Kestrel Regional Court ruled.", "The Kestrel Regional Court", "ORGANIZATION",
+         [("Kestrel Regional Court", "ORGANIZATION")]),
+        ("under Articles 6 § 1 of it", "Articles 6 § 1", "PERSON", []),
+        ("as amended by Law no. 4/2001", "Law", "PERSON", []),
+        ("Two days later he left.", "Two days later", "DATE_TIME", []),
+        ("He paid it monthly.", "monthly", "DATE_TIME", []),
+        ("He was sentenced to three years.", "three years", "DATE_TIME", [("three years", "DATE_TIME")]),
+        ("He left on 3 May 2001.", "3 May 2001", "DATE_TIME", [("3 May 2001", "DATE_TIME")]),
+        ("Here is my SSN for the form.", "SSN", "ORGANIZATION", []),
+        ("THE FACTS\nThe applicant was born in 1960.", "FACTS", "ORGANIZATION", []),
+        ("She joined NATO in 1999.", "NATO", "ORGANIZATION", [("NATO", "ORGANIZATION")]),
+        ("She met JOHN SMITH there.", "JOHN SMITH", "PERSON", [("JOHN SMITH", "PERSON")]),
+        ("I will be back in a couple of months.", "a couple of months", "DATE_TIME", []),
+        ("My name is Rubija and I sing.", "Rubija", "ORGANIZATION", [("Rubija", "PERSON")]),
+        ("She moved to Rubija last year.", "Rubija", "LOCATION", [("Rubija", "LOCATION")]),
+    ],
+    ids=[
+        "leading-article", "possessive", "title-joins", "title-with-dot", "government-by-nationality",
+        "grand-chamber", "government-by-country", "country-as-place-kept", "company-kept",
+        "generic-court", "named-court-kept", "citation-article", "citation-law",
+        "relative-later", "frequency", "duration-kept", "calendar-date-kept", "everyday-abbreviation",
+        "all-caps-heading", "acronym-in-prose-kept", "all-caps-name-kept", "vague-duration", "name-cue-relabels",
+        "no-cue-keeps-label",
+    ],
+)  # fmt: skip
+def test_model_findings(text: str, phrase: str, entity: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, [model(text, phrase, entity)]) == expected
+
+
+def test_pattern_findings_pass_unchanged() -> None:
+    text = "Mail the Court at court@example.com"
+    f = Finding(
+        "PII110", Category.PERSONAL_DATA, Span(18, 35), 1.0,
+        Evidence(detector="pii", method="EmailRecognizer", entity="EMAIL_ADDRESS"),
+    )  # fmt: skip
+    other = Finding(
+        "MRK301", Category.MARKING, Span(0, 4), 0.9, Evidence(detector="markings", method="regex", entity="MARKING")
+    )
+    assert refine([f, other], normalize(text), None) == [other, f]
+
+
+def test_longer_finding_of_same_entity_absorbs_the_shorter() -> None:
+    text = "lodged by Mr Evrenos Onen on 3 May"
+    short = model(text, "Onen", "PERSON")
+    long_ = Finding(
+        "PII151", Category.PERSONAL_DATA, Span(10, 25), 0.85,
+        Evidence(detector="pii-rules", method="regex", entity="PERSON"),
+    )  # fmt: skip
+    assert refine([short, long_], normalize(text), None) == [long_]
+
+
+def test_overlapping_findings_of_different_entities_both_stay() -> None:
+    text = "Call Acme Bank on Monday"
+    a = model(text, "Acme Bank", "ORGANIZATION")
+    b = model(text, "Bank on Monday", "DATE_TIME")
+    assert len(refine([a, b], normalize(text), None)) == 2

@@ -1,0 +1,76 @@
+"""Secrets: provider formats, keys, tokens, assignments and entropy; placeholders and prose stay clean; a
+pattern that backtracks without end fails closed with PatternTimeout instead of hanging the scan."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.detect.base import ScanInput
+from screener.detect.rulematch import RuleRunner, shannon
+from screener.model import Category, Metadata
+from screener.ruleset.regex import PatternTimeout
+from screener.ruleset.schema import RegexRule, RuleDocs
+from screener.text.normalize import normalize
+from tests.detectors.rules_support import Run, spans
+
+KEY = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5\n-----END EC PRIVATE KEY-----"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "secret"),
+    [
+        ("key AKIAIOSFODNN7EXAMPLE here", "SEC401", "AKIAIOSFODNN7EXAMPLE"),
+        ("aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "SEC402",
+         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        ("token ghp_0123456789abcdefghijABCDEFGHIJ012345", "SEC403", "ghp_0123456789abcdefghijABCDEFGHIJ012345"),
+        (f"x\n{KEY}\ny", "SEC407", KEY),
+        ("mysql://root:Sup3rS3cret@10.0.0.5/app", "SEC409", "Sup3rS3cret"),
+        ("db_password = 'Tr0ub4dor&3'", "SEC410", "Tr0ub4dor&3"),
+        ("blob = 'c2VjcmV0IG1lc3NhZ2Ugc28geW91J2xsIG5ldmVyIGd1ZXNz'", "SEC411",
+         "c2VjcmV0IG1lc3NhZ2Ugc28geW91J2xsIG5ldmVyIGd1ZXNz"),
+    ],
+    ids=["aws-id", "aws-secret", "github", "private-key", "url-password", "password", "entropy"],
+)
+def test_secret_spans_cover_only_the_secret(run_secrets: Run, text: str, code: str, secret: str) -> None:
+    findings = run_secrets(text)
+    assert spans(text, findings) == [(code, secret)]
+    assert findings[0].category is Category.SECRET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: forgotten",
+        "Set the password in the vault; never write it down.",
+        "password = os.environ['DB_PASSWORD']",
+        "api_key: <YOUR_API_KEY>",
+        "postgres://app:${DB_PASSWORD}@db.example.com/ledger",
+        "commit 'b3c1f0e' fixed the bug",
+        "uuid = '203db13e-70c7-462b-9a3d-bf32640cb0be'",
+        "The agreement term is 12 months; secret ballots are allowed.",
+    ],
+    ids=["word", "prose", "env-lookup", "placeholder", "template", "short-hex", "uuid", "contract"],
+)
+def test_placeholders_and_prose_stay_clean(run_secrets: Run, text: str) -> None:
+    assert run_secrets(text) == []
+
+
+def test_one_finding_per_secret(run_secrets: Run) -> None:
+    found = run_secrets("aws_access_key = 'AKIAIOSFODNN7EXAMPLE'")
+    assert [f.rule_id for f in found] == ["SEC401"]  # the provider format beats the generic assignment
+
+
+@pytest.mark.parametrize(("value", "low", "high"), [("aaaa", 0.0, 0.01), ("abcd", 1.99, 2.01)], ids=["flat", "four"])
+def test_shannon_entropy(value: str, low: float, high: float) -> None:
+    assert low <= shannon(value) <= high
+
+
+def test_catastrophic_pattern_fails_closed() -> None:
+    docs = RuleDocs(what="w" * 12, why="w" * 12, example="e" * 12, remedy="r" * 12)
+    rule = RegexRule.model_validate({"id": "SEC499", "name": "evil", "entity": "EVIL", "kind": "regex",
+                                     "docs": docs.model_dump(),
+                                     "patterns": [{"name": "evil", "regex": r"(a|aa)+(?=b)\b", "score": 0.5}]})
+    runner = RuleRunner("secrets", Category.SECRET, [rule], timeout=0.05)
+    item = ScanInput(normalize("a" * 60 + "!"), None, Metadata())
+    with pytest.raises(PatternTimeout):
+        runner.run(item)

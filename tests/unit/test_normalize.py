@@ -1,0 +1,106 @@
+"""The folded view and its offset map: table cases plus properties over arbitrary text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screener.model import Span
+from screener.text.normalize import normalize
+
+CASES = [
+    ("plain", "Hello world", "Hello world"),
+    ("space-run", "a   b", "a b"),
+    ("newline-run", "a \n\n  b", "a\nb"),
+    ("tab", "a\tb", "a b"),
+    ("crlf", "a\r\nb", "a\nb"),
+    ("zero-width", "Gold\u200bman", "Goldman"),
+    ("soft-hyphen", "Gold\u00adman", "Goldman"),
+    ("bidi-override", "ab\u202ecd", "abcd"),
+    ("bom", "\ufeffstart", "start"),
+    ("fullwidth", "\uff27\uff4f\uff4c\uff44", "Gold"),
+    ("ligature", "\ufb01nance", "finance"),
+    ("cyrillic", "\u0421it\u0456bank", "Citibank"),
+    ("greek", "\u0391\u0392\u0395", "ABE"),
+    ("hyphen-break", "confi-\n  dential", "confidential"),
+    ("hyphen-kept-before-capital", "North-\nWind", "North-\nWind"),
+    ("hyphen-kept-inline", "well-known", "well-known"),
+    ("control", "a\x00\x07b", "ab"),
+    ("zw-between-spaces", "a \u200b b", "a b"),
+    ("nbsp", "a\u00a0b", "a b"),
+    ("empty", "", ""),
+]
+
+
+@pytest.mark.parametrize(("original", "folded"), [(o, f) for _, o, f in CASES], ids=[c[0] for c in CASES])
+def test_folding(original: str, folded: str) -> None:
+    assert normalize(original).text == folded
+
+
+@pytest.mark.parametrize(
+    ("original", "needle", "expected"),
+    [
+        ("x G\u200bold\u00adman y", "Goldman", "G\u200bold\u00adman"),
+        ("see confi-\n dential memo", "confidential", "confi-\n dential"),
+        ("\uff21\uff23\uff2d Corp", "ACM", "\uff21\uff23\uff2d"),
+        ("to  Dana   Whitfield.", "Dana Whitfield", "Dana   Whitfield"),
+    ],
+    ids=["invisible", "hyphen-break", "fullwidth", "spaces"],
+)
+def test_to_original_covers_the_disguised_form(original: str, needle: str, expected: str) -> None:
+    n = normalize(original)
+    start = n.text.index(needle)
+    span = n.to_original(start, start + len(needle))
+    assert original[span.start : span.end] == expected
+
+
+def test_to_original_rejects_out_of_range() -> None:
+    n = normalize("abc")
+    with pytest.raises(ValueError):
+        n.to_original(2, 5)
+    assert n.to_original(3, 3) == Span(3, 3)
+
+
+NOISE = ["a", "b", "c", " ", "-", "\n", "\t", ".", ",", "'", "\u200b", "\u00ad", "\u0430", "\u0391", "\uff41",
+         "\ufb01", "e\u0301", "\u00a0", "\r\n", "\x00", "\u202e", "\u00e9"]
+TEXT = st.lists(st.sampled_from(NOISE), max_size=60).map("".join)
+# Disguises that the folded view undoes: each maps one letter to one or more original characters.
+DISGUISE = st.sampled_from(["", "\u200b", "\u00ad", "\u2060", "\ufeff"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_map_is_total_and_monotonic(original: str) -> None:
+    n = normalize(original)
+    assert len(n.starts) == len(n.ends) == len(n.text)
+    prev_start = prev_end = 0
+    for s, e in zip(n.starts, n.ends, strict=True):
+        assert 0 <= s < e <= len(original)
+        assert s >= prev_start and e >= prev_end
+        prev_start, prev_end = s, e
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT, st.text(alphabet="QZXJW", min_size=3, max_size=10), st.lists(DISGUISE, min_size=10, max_size=10),
+       st.booleans())
+def test_redacting_a_folded_span_removes_it_from_the_original(
+    prefix: str, suffix: str, name: str, disguises: list[str], fullwidth: bool
+) -> None:
+    letters = [chr(ord(c) + 0xFEE0) if fullwidth else c for c in name]
+    hidden = "".join(c + d for c, d in zip(letters, disguises, strict=False))
+    original = f"{prefix} {hidden} {suffix}"
+    n = normalize(original)
+    start = n.text.index(name)
+    span = n.to_original(start, start + len(name))
+    redacted = original[: span.start] + "#" + original[span.end :]
+    assert name not in normalize(redacted).text
+    for i in range(start, start + len(name)):
+        assert span.start <= n.starts[i] and n.ends[i] <= span.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_idempotent_on_its_own_output(original: str) -> None:
+    once = normalize(original).text
+    assert normalize(once).text == once
