@@ -213,3 +213,16 @@ def test_matcher_can_align_given_documents_only(stores: Path, rules: RuleSet) ->
     only = detector.matcher.match(item.text, only=frozenset({"onboarding_checklist.txt"}))
     assert {p.ref for p in only} == {"onboarding_checklist.txt"}
     detector.close()
+
+
+def test_source_lookup_for_the_report(stores: Path, rules: RuleSet) -> None:
+    from screener.fingerprint import source_lookup
+
+    assert source_lookup(ScreenerConfig()) is None
+    config = ScreenerConfig(corpora_dir=stores, corpora=(Path("halvorsen.db"), Path("halvorsen.pack")))
+    lookup = source_lookup(config)
+    assert lookup is not None
+    found = detect(stores, rules, ("halvorsen.db", "halvorsen.pack"), QUOTE_TEXT)
+    by_code = {f.rule_id: lookup(f) for f in found}
+    assert set(by_code) == {"FRG501", "FRG503"}
+    assert (by_code["FRG501"] or "").startswith("The committee agreed") and by_code["FRG503"] is None
