@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ class Prepared:
     terms: int
     sections: tuple[tuple[int, int, str], ...]
     postings: tuple[tuple[int, int], ...]  # (term position, hash)
+    offsets: bytes = b""  # original character offset of each term (array of int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,8 @@ def prepare(text: str, k: int, window: int, key: bytes) -> Prepared:
     norm = normalize(text)
     terms = terms_of(norm.text)
     fingerprints = winnow(shingle_hashes(terms.terms, k, key), window)
-    return Prepared(len(terms), sections_of(norm, terms.starts), tuple(fingerprints))
+    offsets = array("q", (norm.starts[s] for s in terms.starts)).tobytes()
+    return Prepared(len(terms), sections_of(norm, terms.starts), tuple(fingerprints), offsets)
 
 
 def add_text(store: FingerprintStore, ref: str, text: str) -> Prepared:
@@ -74,7 +77,10 @@ def add_text(store: FingerprintStore, ref: str, text: str) -> Prepared:
     if m.kind == "pack":  # a pack carries labels and term positions, no character offsets into the source
         sections = tuple((pos, -1, label) for pos, _, label in sections)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    store.add_document(ref, digest, prepared.terms, sections, text if m.kind == "index" else None, prepared.postings)
+    if m.kind == "index":
+        store.add_document(ref, digest, prepared.terms, sections, text, prepared.postings, prepared.offsets)
+    else:
+        store.add_document(ref, digest, prepared.terms, sections, None, prepared.postings)
     return prepared
 
 

@@ -27,6 +27,8 @@ from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of,
 from screener.fingerprint.store import DocInfo, FingerprintStore
 from screener.text.normalize import NormalizedText, normalize
 
+WINDOW_TERMS = 2_000  # longer candidate documents are aligned around their hits only
+MARGIN = 400  # terms either side of the hits
 _PUNCT = re.compile(r"[.!?;:,\"')\]]+")
 
 
@@ -70,6 +72,9 @@ class _Source:
     words: Words
     positions: dict[int, list[int]]
     sentences: list[tuple[int, int]]
+    base_char: int = 0  # where this (window of the) document starts in its original text
+    base_term: int = 0
+    doc_chars: int = 0
 
 
 class Matcher:
@@ -77,7 +82,7 @@ class Matcher:
         self.protect = [s for s in stores if s.manifest.role == "protect"]
         self.suppress = [s for s in stores if s.manifest.role == "suppress"]
         self.params = params or MatchParams()
-        self._cache: OrderedDict[tuple[str, int], _Source] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int, int, int], _Source] = OrderedDict()
         self._cache_size = cache
         self._lock = threading.Lock()
 
@@ -133,7 +138,7 @@ class Matcher:
             if m.kind == "pack" or not info.has_text:
                 out.extend(self._pack_passages(store, info, doc, hits[doc], terms, words))
                 continue
-            source = self._source(store, doc)
+            source = self._source(store, info, [s for _, s in hits[doc]])
             seeds = [(q, s) for h, qs in where.items() for q in qs for s in source.positions.get(h, ())]
             if prm.sentence_seeds:
                 if q_sents is None:
@@ -153,11 +158,12 @@ class Matcher:
                     if a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
                         continue
                     s_span = source.norm.to_original(*a.s_chars)
-                    s_term = bisect_left(source.terms.starts, a.s_chars[0])
+                    s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
+                    s_term = bisect_left(source.terms.starts, a.s_chars[0]) + source.base_term
                     found.append(Passage(
-                        m.name, doc, info.ref, info.section_at(s_term), a.q_chars, (s_span.start, s_span.end),
+                        m.name, doc, info.ref, info.section_at(s_term), a.q_chars, s_range,
                         a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
-                        (a.s_words[1] - a.s_words[0]) / max(1, len(source.words.words)),
+                        (s_range[1] - s_range[0]) / max(1, source.doc_chars),
                     ))
             out.extend(_best_per_region(found))
         return out
@@ -200,19 +206,31 @@ class Matcher:
         similarity = Indel.normalized_similarity(words.words[qa:qb], source.words.words[sa:sb])
         return Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity, a.verbatim and similarity >= 0.9)
 
-    def _source(self, store: FingerprintStore, doc: int) -> _Source:
-        key = (str(store.path), doc)
+    def _source(self, store: FingerprintStore, info: DocInfo, hit_terms: list[int]) -> _Source:
+        """A candidate's text, normalised, with its terms, words, shingle positions and sentences. A document
+        longer than WINDOW_TERMS is processed only around its hits (MARGIN terms either side)."""
+        offsets = store.offsets(info.id) if info.terms > WINDOW_TERMS and hit_terms else None
+        if offsets is not None and len(offsets) == info.terms:
+            w0 = max(0, min(hit_terms) - MARGIN)
+            w1 = min(info.terms, max(hit_terms) + MARGIN)
+        else:
+            w0, w1 = 0, info.terms
+        key = (str(store.path), info.id, w0, w1)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        norm = normalize(store.text(doc) or "")
+        text = store.text(info.id) or ""
+        base = offsets[w0] if offsets is not None and w0 > 0 else 0
+        end = offsets[w1] if offsets is not None and w1 < info.terms else len(text)
+        norm = normalize(text[base:end])
         terms = terms_of(norm.text)
         positions: dict[int, list[int]] = defaultdict(list)
         for pos, h in enumerate(shingle_hashes(terms.terms, store.manifest.k, _key(store))):
             positions[h].append(pos)
-        source = _Source(norm, terms, words_of(norm.text), dict(positions), sentence_ranges(norm.text, terms))
+        source = _Source(norm, terms, words_of(norm.text), dict(positions), sentence_ranges(norm.text, terms),
+                         base, w0, len(text))
         with self._lock:
             self._cache[key] = source
             while len(self._cache) > self._cache_size:

@@ -12,6 +12,7 @@ import json
 import sqlite3
 import struct
 import threading
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ _SCHEMA = """
 CREATE TABLE manifest(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE corpus_key(key BLOB NOT NULL);
 CREATE TABLE docs(id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
-                  terms INTEGER NOT NULL, sections TEXT NOT NULL, text TEXT);
+                  terms INTEGER NOT NULL, sections TEXT NOT NULL, text TEXT, offsets BLOB);
 CREATE TABLE postings(hash INTEGER NOT NULL, doc INTEGER NOT NULL, pos INTEGER NOT NULL,
                       PRIMARY KEY(hash, doc, pos)) WITHOUT ROWID;
 CREATE INDEX postings_doc ON postings(doc);
@@ -140,15 +141,16 @@ class FingerprintStore:
     # -- writing ---------------------------------------------------------------------------------------------
     def add_document(
         self, ref: str, sha256: str, terms: int, sections: Iterable[tuple[int, int, str]],
-        text: str | None, postings: Iterable[tuple[int, int]],
+        text: str | None, postings: Iterable[tuple[int, int]], offsets: bytes | None = None,
     ) -> int:
         if self.manifest.kind == "pack" and text is not None:
             raise StoreError("a fingerprint pack never stores document text", code="E418")
         with self._lock:
             try:
                 cur = self._conn.execute(
-                    "INSERT INTO docs(ref, sha256, terms, sections, text) VALUES (?, ?, ?, ?, ?)",
-                    (ref, sha256, terms, json.dumps([list(s) for s in sections]), text),
+                    "INSERT INTO docs(ref, sha256, terms, sections, text, offsets) VALUES (?, ?, ?, ?, ?, ?)",
+                    (ref, sha256, terms, json.dumps([list(s) for s in sections]), text,
+                     offsets if text is not None else None),
                 )
             except sqlite3.IntegrityError:
                 raise StoreError(f"document {ref!r} is already in {self.path}", code="E419") from None
@@ -213,7 +215,7 @@ class FingerprintStore:
                 if self._digest() != self.manifest.sha256:
                     problems.append("content sha256 differs from the manifest")
                 if self.manifest.kind == "pack" and self._conn.execute(
-                    "SELECT count(*) FROM docs WHERE text IS NOT NULL"
+                    "SELECT count(*) FROM docs WHERE text IS NOT NULL OR offsets IS NOT NULL"
                 ).fetchone()[0]:
                     problems.append("a pack holds document text")
             except sqlite3.DatabaseError as exc:
@@ -242,6 +244,16 @@ class FingerprintStore:
         if r is None:
             return None
         return DocInfo(r[0], r[1], r[2], tuple((int(a), int(b), str(c)) for a, b, c in json.loads(r[3])), bool(r[4]))
+
+    def offsets(self, doc: int) -> array[int] | None:
+        """Original character offset of each term of an indexed document (None for packs)."""
+        with self._lock:
+            row = self._conn.execute("SELECT offsets FROM docs WHERE id = ?", (doc,)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        out = array("q")
+        out.frombytes(bytes(row[0]))
+        return out
 
     def text(self, doc: int) -> str | None:
         with self._lock:

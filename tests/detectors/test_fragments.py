@@ -226,3 +226,21 @@ def test_source_lookup_for_the_report(stores: Path, rules: RuleSet) -> None:
     by_code = {f.rule_id: lookup(f) for f in found}
     assert set(by_code) == {"FRG501", "FRG503"}
     assert (by_code["FRG501"] or "").startswith("The committee agreed") and by_code["FRG503"] is None
+
+
+def test_long_documents_are_aligned_around_their_hits(tmp_path: Path, rules: RuleSet) -> None:
+    from screener.fingerprint.match import WINDOW_TERMS
+
+    filler = [f"## Part {i}\n\n" + " ".join(f"clause{i}x{j} obligation{j}" for j in range(60)) for i in range(40)]
+    doc = "\n\n".join(filler[:20]) + "\n\n" + PRICING + "\n\n" + "\n\n".join(filler[20:])
+    (tmp_path / "long.md").write_text(doc, encoding="utf-8")
+    corpus.build([tmp_path / "long.md"], "long", tmp_path / "long.db", key=KEY)
+    detector = build_detector(ScreenerConfig(corpora=(tmp_path / "long.db",)), rules)
+    assert isinstance(detector, FragmentDetector)
+    assert next(iter(detector.stores[0].documents().values())).terms > WINDOW_TERMS
+    (f,) = detector.detect(scan_input(QUOTE_TEXT))
+    detector.close()
+    assert f.rule_id == "FRG501" and f.evidence.section == "Decision on the Aurora bond desk"
+    assert f.evidence.source_span is not None
+    source = doc[f.evidence.source_span.start : f.evidence.source_span.end]
+    assert source.startswith("The committee agreed") and source.endswith("twenty-five basis points")
