@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screener.errors import ExtractionError, StoreError
+from screener.fingerprint.match import WINDOW_TERMS
 from screener.fingerprint.shingle import shingle_hashes, terms_of, winnow
 from screener.fingerprint.store import FingerprintStore
 from screener.text.extract import Limits, extract
@@ -34,7 +35,7 @@ class Prepared:
     terms: int
     sections: tuple[tuple[int, int, str], ...]
     postings: tuple[tuple[int, int], ...]  # (term position, hash)
-    offsets: bytes = b""  # original character offset of each term (array of int64)
+    offsets: bytes | None = None  # original character offset of each term (uint32), long documents only
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ def prepare(text: str, k: int, window: int, key: bytes) -> Prepared:
     norm = normalize(text)
     terms = terms_of(norm.text)
     fingerprints = winnow(shingle_hashes(terms.terms, k, key), window)
-    offsets = array("q", (norm.starts[s] for s in terms.starts)).tobytes()
+    offsets = array("I", (norm.starts[s] for s in terms.starts)).tobytes() if len(terms) > WINDOW_TERMS else None
     return Prepared(len(terms), sections_of(norm, terms.starts), tuple(fingerprints), offsets)
 
 

@@ -246,12 +246,12 @@ class FingerprintStore:
         return DocInfo(r[0], r[1], r[2], tuple((int(a), int(b), str(c)) for a, b, c in json.loads(r[3])), bool(r[4]))
 
     def offsets(self, doc: int) -> array[int] | None:
-        """Original character offset of each term of an indexed document (None for packs)."""
+        """Original character offset of each term of a long indexed document (None for short ones, packs)."""
         with self._lock:
             row = self._conn.execute("SELECT offsets FROM docs WHERE id = ?", (doc,)).fetchone()
         if row is None or row[0] is None:
             return None
-        out = array("q")
+        out = array("I")
         out.frombytes(bytes(row[0]))
         return out
 
