@@ -92,20 +92,35 @@ class FindingsCache:
         return self.findings
 
 
+def base_config() -> Any:
+    """The screener without the personal-data regex packs and the refine step: the model and Presidio's
+    recognizers alone, as the foundation shipped them. What the full engine adds is measured against it."""
+    from screener.config import ScreenerConfig
+
+    full = ScreenerConfig.load()
+    packs = tuple(f.stem for f in full.rule_files() if f.stem not in EXTRA_PACKS)
+    return ScreenerConfig.load(packs=packs, refine=False)
+
+
+EXTRA_PACKS = ("pii_extra",)
+
+
 def refined_predictions(
     cache: FindingsCache, texts: list[str], rules: bool = True, refine: bool = True, skip: Iterable[str] = ()
 ) -> list[list[LabeledSpan]]:
-    """The screener's findings plus the personal-data regex packs (``rules``, minus rule ids in ``skip``; rules
-    shipped disabled are switched on here) and the pii_refine post-processing (``refine``, minus step names
-    in ``skip``)."""
+    """The base screener's findings plus the personal-data regex packs (``rules``, minus rule ids in ``skip``)
+    and the pii_refine post-processing (``refine``, minus step names in ``skip``): the full engine, taken
+    apart so that each piece can be left out."""
     from screener.detect import pii_refine, pii_regex
     from screener.detect.base import ScanInput
     from screener.model import Metadata
+    from screener.ruleset.loader import load_rules
     from screener.text.normalize import normalize
 
     skip = set(skip)
-    pack_rules = pii_regex.personal_data_regex_rules(cache.screener.rules, include_disabled=True)
-    extra = pii_regex.PiiRegexDetector(pack_rules, cache.screener.config.regex_timeout) if rules else None
+    cfg = cache.screener.config
+    packs = load_rules([cfg.rules_dir / f"{name}.yaml" for name in EXTRA_PACKS])
+    extra = pii_regex.PiiRegexDetector(pii_regex.personal_data_regex_rules(packs), cfg.regex_timeout) if rules else None
     steps = skip & set(pii_refine.STEPS)
     preds = []
     for text, findings in zip(texts, cache(texts), strict=True):
@@ -118,26 +133,17 @@ def refined_predictions(
     return preds
 
 
-def screener_predictors(refine: bool) -> tuple[dict[str, Predictor], FindingsCache | None]:
-    """``screener`` as shipped and, with ``refine``, ``screener+refine``: the same findings plus the rules of
-    the personal-data regex packs and the pii_refine post-processing, applied here until the engine runs them."""
-    try:
-        from screener.engine import Screener
-    except ImportError:
-        print("screener: engine not available in this checkout; skipped", file=sys.stderr)
-        return {}, None
-    cache = FindingsCache(Screener.from_config())
-    out: dict[str, Predictor] = {"screener": lambda texts: [_labeled(fs) for fs in cache(texts)]}
-    if not refine:
+def screener_predictors(base: bool) -> tuple[dict[str, Predictor], FindingsCache | None]:
+    """``screener``: the engine as configured by default; with ``base``, also ``screener-base``: the model and
+    Presidio's recognizers alone (no regex packs, no refine), whose cached findings the ablation builds on."""
+    from screener.engine import Screener
+
+    full = FindingsCache(Screener.from_config())
+    out: dict[str, Predictor] = {"screener": lambda texts: [_labeled(fs) for fs in full(texts)]}
+    if not base:
         return out, None
-    try:
-        from screener.detect import pii_refine, pii_regex  # noqa: F401
-    except ImportError:
-        return out, None
-    if any(isinstance(d, pii_regex.PiiRegexDetector) for d in cache.screener.detectors):
-        print("screener: pii_extra rules already wired into the engine; no separate +refine column", file=sys.stderr)
-        return out, None
-    out["screener+refine"] = lambda texts: refined_predictions(cache, texts)
+    cache = FindingsCache(Screener.from_config(base_config()))
+    out = {"screener-base": lambda texts: [_labeled(fs) for fs in cache(texts)], **out}
     return out, cache
 
 
@@ -146,15 +152,16 @@ def ablation_table(docs: Sequence[Doc], cache: FindingsCache) -> str:
     from screener.detect.pii_refine import STEPS
 
     texts = [d.text for d in docs]
-    rule_ids = sorted(
-        r.id for p in cache.screener.rules.packs if str(p.category) == "personal-data" for r in p.rules
-        if r.kind == "regex"
-    )  # fmt: skip
+    from screener.ruleset.loader import load_rules
+
+    cfg = cache.screener.config
+    extra = load_rules([cfg.rules_dir / f"{name}.yaml" for name in EXTRA_PACKS])
+    rule_ids = sorted(r.id for r in extra.rules if r.kind == "regex")
     variants: list[tuple[str, dict[str, Any]]] = [
-        ("screener as shipped", {"rules": False, "refine": False}),
+        ("screener-base", {"rules": False, "refine": False}),
         ("+ regex rules only", {"refine": False}),
         ("+ refine only", {"rules": False}),
-        ("+ regex rules + refine", {}),
+        ("+ regex rules + refine (full)", {}),
         *((f"  without {x}", {"skip": [x]}) for x in [*rule_ids, *STEPS]),
     ]
     tab = any(d.entities for d in docs)
@@ -241,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
     predictors: dict[str, Predictor] = {}
     cache: FindingsCache | None = None
     if args.system in {"screener", "both"}:
-        found, cache = screener_predictors(args.refine)
+        found, cache = screener_predictors(args.base)
         predictors.update(found)
     if args.system in {"presidio", "both"}:
         predictors["presidio"] = presidio_predictor(args.presidio_threshold)
@@ -267,8 +274,7 @@ def run(args: argparse.Namespace) -> int:
             t0 = time.perf_counter()
             preds = predict(texts)
             secs = time.perf_counter() - t0
-            note = " on top of the screener run" if sys_name.endswith("+refine") else ""
-            print(f"[{name}] {sys_name}: {secs:.1f}s{note} ({words / secs:,.0f} words/s)")
+            print(f"[{name}] {sys_name}: {secs:.1f}s ({words / secs:,.0f} words/s)")
             by_mode, tab_scores[sys_name] = evaluate(docs, preds)
             for mode in MODES:
                 span_scores[mode][sys_name] = by_mode[mode]
@@ -298,10 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default ../shared/data)")
     ap.add_argument("--presidio-threshold", type=float, default=0.0, help="Presidio score threshold (default 0)")
     ap.add_argument(
-        "--refine",
+        "--base",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="also score screener+refine (pii_extra rules + pii_refine on the screener's findings)",
+        help="also score screener-base: the model and Presidio's recognizers without the regex packs and refine",
     )
     ap.add_argument("--ablate", action="store_true", help="leave-one-out table of the regex rules and refine steps")
     ap.add_argument(

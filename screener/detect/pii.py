@@ -177,31 +177,43 @@ class PiiDetector:
         self._nlp_engine: Any = analyzer.nlp_engine
 
     def _artifacts(self, chunk: DocChunk) -> Any:
-        """Presidio's view of our Doc, built in one pass over the tokens.
+        """Presidio's view of our Doc, built in one pass over the token arrays.
 
         Token texts stand in for spaCy tokens (Presidio's context enhancer only reads their length, and scans
         them once per result: a list of strings makes that scan cheap); lemmas are the lower-cased tokens,
-        as the lemmatizer (which needs the tagger) is not loaded.
+        as the lemmatizer (which needs the tagger) is not loaded; the context keywords (tokens that are
+        neither stop words nor punctuation, as Presidio picks them) are a set, as they are only looked up.
         """
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         doc = chunk.doc
+        indices: list[int] = []
+        texts: list[str] = []
+        keywords: set[str] = set()
         if len(doc):
-            columns = doc.to_array(["IDX", "LENGTH"]).tolist()  # no Token objects: they are costly to create
-            indices = [c[0] for c in columns]
-            texts = [doc.text[i : i + n] for i, n in columns]
-        else:
-            indices, texts = [], []
-        entities, scores = self._nlp_engine._get_updated_entities(list(doc.ents), [0.85] * len(doc.ents))
-        return NlpArtifacts(
+            # arrays, not Token objects (costly to create); Doc.text is rebuilt on every access: read it once
+            columns = doc.to_array(["IDX", "LENGTH", "IS_STOP", "IS_PUNCT"]).tolist()
+            whole = doc.text
+            for idx, length, stop, punct in columns:
+                token = whole[idx : idx + length]
+                indices.append(idx)
+                texts.append(token)
+                if not stop and not punct:
+                    keywords.update(token.lower().split(":"))
+        ents = list(doc.ents)
+        entities, scores = self._nlp_engine._get_updated_entities(ents, [0.85] * len(ents))
+        artifacts = NlpArtifacts(
             entities=entities,
             tokens=texts,  # type: ignore[arg-type]
             tokens_indices=indices,
             lemmas=[t.lower() for t in texts],
-            nlp_engine=self._nlp_engine,
+            nlp_engine=None,  # keywords are set below, as a set: Presidio tests membership only
             language="en",
             scores=scores,
         )
+        artifacts.nlp_engine = self._nlp_engine
+        artifacts.keywords = keywords  # type: ignore[assignment]
+        return artifacts
 
     def _chunk_findings(self, item: ScanInput, chunk: DocChunk) -> Iterator[Finding]:
         results = self.analyzer.analyze(

@@ -44,11 +44,12 @@ class LintReport:
 
 
 def detectors_for(config: ScreenerConfig, rules: RuleSet) -> list[Detector]:
-    """The rule-driven detectors (markings, secrets, employers) built from ``rules``, every profile on."""
-    from screener.detect import employers, markings, secrets
+    """The rule-driven detectors (personal-data regex packs, markings, secrets, employers) built from ``rules``,
+    every profile on."""
+    from screener.detect import employers, markings, pii_regex, secrets
 
     cfg = config.model_copy(update={"all_employers": True})
-    built = (m.build_detector(cfg, rules) for m in (markings, secrets, employers))
+    built = (m.build_detector(cfg, rules) for m in (pii_regex, markings, secrets, employers))
     return [d for d in built if d is not None]
 
 
