@@ -244,3 +244,25 @@ def test_long_documents_are_aligned_around_their_hits(tmp_path: Path, rules: Rul
     assert f.evidence.source_span is not None
     source = doc[f.evidence.source_span.start : f.evidence.source_span.end]
     assert source.startswith("The committee agreed") and source.endswith("twenty-five basis points")
+
+
+def test_rule_fixtures_against_the_demo_corpus(rules: RuleSet, tmp_path: Path) -> None:
+    from screener.ruleset.fixtures import check_case, load_fixtures
+
+    cases, problems = load_fixtures(Path(__file__).resolve().parents[1] / "rules")
+    mine = [c for c in cases if c.path.name == "fragments.txt"]
+    assert problems == [] and len(mine) >= 8
+    key = corpus.read_key(DEMO / "demo.key")
+    (tmp_path / "demo.key").write_text(key.hex(), encoding="ascii")
+    corpus.fingerprint([DEMO / "demo"], "demo-pack", tmp_path / "demo.pack", key, expires=date(2999, 1, 1))
+    index = build_detector(ScreenerConfig(corpora_dir=DEMO, corpora=(Path("demo.db"), Path("boilerplate.db"))),
+                           rules)
+    pack = build_detector(ScreenerConfig(corpora=(tmp_path / "demo.pack",)), rules)
+    assert isinstance(index, FragmentDetector) and isinstance(pack, FragmentDetector)
+    failures = [
+        check_case(c, lambda text, d=(pack if "FRG503" in c.codes else index): d.detect(scan_input(text)))
+        for c in mine
+    ]
+    index.close()
+    pack.close()
+    assert [f for f in failures if f] == []
