@@ -7,7 +7,8 @@ way of matching:
 - ``presidio``: an entity produced by a Presidio recognizer or by the spaCy NER model through Presidio;
 - ``regex``: one or more bounded regular expressions, optionally with context words that raise the score;
 - ``entropy``: high-entropy strings (base64 or hex alphabets) next to a credential keyword (secrets);
-- ``employer``: which fields of the employer profiles in force (``rules/employers/*.yaml``) this code covers.
+- ``employer``: which fields of the employer profiles in force (``rules/employers/*.yaml``) this code covers;
+- ``fingerprint``: a passage shared with a protected corpus index or fingerprint pack.
 """
 
 from __future__ import annotations
@@ -120,10 +121,20 @@ class EmployerRule(_RuleBase):
     context_window: int = Field(default=80, ge=0, le=1000)
 
 
-EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer")
-AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule
-
 # --- secret and employer rule kinds (end) ---------------------------------------------------------------------
+
+
+class FingerprintRule(_RuleBase):
+    """A passage shared with an indexed corpus or a fingerprint pack (``match``: how close the reuse is)."""
+
+    kind: Literal["fingerprint"]
+    match: Literal["verbatim", "edited", "pack"]
+    min_words: int = Field(default=8, ge=1, le=100_000)
+    min_similarity: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer", "fingerprint")
+AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule | FingerprintRule
 
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

@@ -98,7 +98,7 @@ def test_examples_report_renders(examples_report: Path, tmp_path: Path) -> None:
     dom = dom_of(examples_report, tmp_path / "p2")
     assert dom.title == "Screening report"
     sections = [a for t, a in dom.tags if t == "section" and "subm" in (a.get("class") or "")]
-    assert len(sections) == 6
+    assert len(sections) == 9  # 6 submissions of the core examples + 3 fragment_*.txt
     assert dom.count("section", id="summary") == 1 and dom.count("section", id="rules") == 1
     assert dom.count("svg", **{"class": "chart"}) == 2
     assert dom.count("input", type="radio") == 12

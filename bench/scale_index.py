@@ -1,0 +1,137 @@
+"""Fingerprint index at scale: build time, size on disk and query time per submission as the corpus grows.
+
+Documents are slices of ``--doc-words`` words cut from the PAN13 source documents and the CUAD contracts
+(repeated with a per-pass perturbation, every n-th word dropped, when more documents are needed than the
+texts hold). Each query is a ``--query-words`` submission of unrelated text (court judgments of the TAB set,
+never indexed) with one 60-word passage of a random indexed document pasted in; the table reports whether
+that passage was found. The baseline is the smallest size in the same run: query time should stay nearly
+flat as the corpus grows.
+
+    python bench/scale_index.py                          # 1k and 10k documents (short)
+    python bench/scale_index.py --sizes 1000,10000,100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from screener.detect.base import ScanInput
+from screener.detect.fragments import FragmentDetector
+from screener.fingerprint.corpus import build
+from screener.fingerprint.ingest import add_text
+from screener.fingerprint.store import FingerprintStore
+from screener.model import Metadata
+from screener.text.normalize import normalize
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+_WORD = re.compile(r"\S+")
+
+
+def corpus_words(data: Path, limit: int) -> list[str]:
+    words: list[str] = []
+    files = sorted((data / "reuse" / "pan13_train" / "src").glob("*.txt"))
+    files += sorted((data / "corpus" / "cuad" / "contracts").glob("*.txt"))
+    for f in files:
+        words.extend(_WORD.findall(f.read_text(encoding="utf-8", errors="replace")))
+        if len(words) >= limit:
+            break
+    return words
+
+
+def filler_words(data: Path) -> list[str]:
+    """Unrelated text for the queries: court judgments (TAB), which share no source with PAN or CUAD."""
+    import json
+
+    words: list[str] = []
+    with (data / "pii" / "tab_dev.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            words.extend(_WORD.findall(json.loads(line).get("text", "")))
+            if len(words) > 200_000:
+                break
+    return words
+
+
+def documents(words: list[str], n: int, size: int) -> Iterator[tuple[str, str]]:
+    per_pass = len(words) // size
+    for i in range(n):
+        passno, slot = divmod(i, per_pass)
+        chunk = words[slot * size : (slot + 1) * size]
+        if passno:  # a perturbed repeat: drop every (passno + 6)-th word
+            chunk = [w for j, w in enumerate(chunk) if (j + passno) % (passno + 6)]
+        yield f"doc{i:06d}", " ".join(chunk)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (documents)")
+    ap.add_argument("--doc-words", type=int, default=150)
+    ap.add_argument("--queries", type=int, default=20)
+    ap.add_argument("--query-words", type=int, default=400)
+    ap.add_argument("--seed", type=int, default=5)
+    args = ap.parse_args()
+    if not (args.data / "reuse" / "pan13_train" / "src").is_dir():
+        print(f"evaluation data not found under {args.data}: skipping (exit 0)")
+        return 0
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    words = corpus_words(args.data, max(sizes) * args.doc_words)
+    filler = filler_words(args.data)
+    rng = random.Random(args.seed)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"scale{n}.db"
+            t0 = time.perf_counter()
+            build([], f"scale{n}", path)
+            store = FingerprintStore.open(path, writable=True)
+            texts: dict[str, str] = {}
+            for ref, text in documents(words, n, args.doc_words):
+                add_text(store, ref, text)
+                texts[ref] = text
+            manifest = store.commit()
+            store.close()
+            build_s = time.perf_counter() - t0
+            detector = FragmentDetector([FingerprintStore.open(path)])
+            list(detector.detect(ScanInput(normalize(" ".join(filler[:300])), None, Metadata())))  # warm-up
+            hits, elapsed = 0, 0.0
+            for _ in range(args.queries):
+                ref = f"doc{rng.randrange(n):06d}"
+                doc_words = texts[ref].split()
+                start = rng.randrange(max(1, len(doc_words) - 60))
+                passage = doc_words[start : start + 60]
+                at = rng.randrange(len(filler) - args.query_words)
+                pre = filler[at : at + args.query_words // 2]
+                post = filler[at + args.query_words // 2 : at + args.query_words - 60]
+                item = ScanInput(normalize(" ".join(pre + passage + post)), None, Metadata())
+                t1 = time.perf_counter()
+                found = list(detector.detect(item))
+                elapsed += time.perf_counter() - t1
+                hits += any(f.evidence.reference == ref for f in found)
+            detector.close()
+            rows.append((n, manifest.postings, build_s, path.stat().st_size, elapsed / args.queries * 1000, hits))
+            del texts
+
+    print(f"fingerprint index scale: documents of {args.doc_words} words, {args.queries} queries of "
+          f"{args.query_words} words with one 60-word indexed passage each")
+    head = (f"{'docs':>8} {'postings':>10} {'build s':>8} {'docs/s':>8} {'size MB':>8} {'query ms':>9} "
+            f"{'x smallest':>10} {'found':>7}")
+    print(head)
+    print("-" * len(head))
+    base = rows[0][4]
+    for n, postings, build_s, size, query_ms, hits in rows:
+        print(f"{n:8d} {postings:10d} {build_s:8.1f} {n / build_s:8.0f} {size / 1e6:8.1f} {query_ms:9.1f} "
+              f"{query_ms / base:10.2f} {hits:3d}/{args.queries:<3d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

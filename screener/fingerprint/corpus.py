@@ -1,0 +1,120 @@
+"""Library operations behind ``screener corpus``: build, add, remove, info, verify and fingerprint packs."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from screener.errors import StoreError
+from screener.fingerprint.ingest import FileReport, ingest_files
+from screener.fingerprint.manifest import Manifest
+from screener.fingerprint.shingle import key_id
+from screener.fingerprint.store import FingerprintStore
+from screener.text.extract import Limits
+
+DEFAULT_K = 3
+DEFAULT_WINDOW = 4
+KEY_BYTES = 32
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def read_key(path: Path) -> bytes:
+    """A key file holds 32 or more random bytes, raw or as hex text."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise StoreError(f"cannot read key file {path} ({exc.__class__.__name__})", code="E416") from exc
+    text = raw.strip()
+    try:
+        key = bytes.fromhex(text.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        key = raw
+    if not 16 <= len(key) <= 64:
+        raise StoreError(f"key file {path} must hold 16 to 64 bytes (raw or hex)", code="E416")
+    return key
+
+
+def write_key(path: Path) -> bytes:
+    key = new_key()
+    Path(path).write_text(key.hex() + "\n", encoding="ascii")
+    return key
+
+
+def pack_key_path(pack: Path) -> Path:
+    """Where the screener looks for a pack's key: ``NAME.key`` beside ``NAME.pack``."""
+    return Path(pack).with_suffix(".key")
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def build(
+    paths: Iterable[Path], name: str, out: Path, *, key: bytes | None = None, k: int = DEFAULT_K,
+    window: int = DEFAULT_WINDOW, role: str = "protect", limits: Limits | None = None,
+) -> tuple[Manifest, list[FileReport]]:
+    """Index documents with their plaintext (exact alignment) into a new SQLite store at ``out``."""
+    key = key or new_key()
+    manifest = Manifest(name=name, kind="index", role=role, k=k, window=window, key_id=key_id(key), created=_now())
+    return _fill(FingerprintStore.create(Path(out), manifest, key), paths, limits)
+
+
+def fingerprint(
+    paths: Iterable[Path], name: str, out: Path, key: bytes, *, expires: date | None = None, k: int = DEFAULT_K,
+    window: int = DEFAULT_WINDOW, limits: Limits | None = None,
+) -> tuple[Manifest, list[FileReport]]:
+    """Write a pack: keyed hashes, document ids and section labels only, with an id, creation date and expiry."""
+    manifest = Manifest(
+        name=name, kind="pack", role="protect", k=k, window=window, key_id=key_id(key), created=_now(),
+        pack_id=str(uuid.uuid4()), expires=expires.isoformat() if expires else "",
+    )
+    return _fill(FingerprintStore.create(Path(out), manifest, key), paths, limits)
+
+
+def _fill(store: FingerprintStore, paths: Iterable[Path], limits: Limits | None) -> tuple[Manifest, list[FileReport]]:
+    try:
+        reports = ingest_files(store, paths, limits)
+        return store.commit(), reports
+    finally:
+        store.close()
+
+
+def add(index: Path, paths: Iterable[Path], limits: Limits | None = None) -> tuple[Manifest, list[FileReport]]:
+    store = FingerprintStore.open(Path(index), writable=True)
+    if store.manifest.kind != "index":
+        store.close()
+        raise StoreError(f"{index} is a fingerprint pack: rebuild it at its owner instead", code="E418")
+    return _fill(store, paths, limits)
+
+
+def remove(index: Path, refs: Iterable[str]) -> tuple[Manifest, list[str], list[str]]:
+    """Remove documents by id; returns the manifest, the ids removed and the ids not found."""
+    store = FingerprintStore.open(Path(index), writable=True)
+    try:
+        removed: list[str] = []
+        missing: list[str] = []
+        for ref in refs:
+            (removed if store.remove_document(ref) else missing).append(ref)
+        return store.commit(), removed, missing
+    finally:
+        store.close()
+
+
+def open_store(path: Path, key_file: Path | None = None) -> FingerprintStore:
+    """Open an index, or a pack with its key (``key_file`` or ``NAME.key`` beside it); check expiry."""
+    path = Path(path)
+    key = None
+    if path.suffix == ".pack":
+        key = read_key(key_file or pack_key_path(path))
+    store = FingerprintStore.open(path, key=key)
+    expires = store.manifest.expires
+    if expires and date.fromisoformat(expires) < datetime.now(UTC).date():
+        store.close()
+        raise StoreError(f"{path}: fingerprint pack {store.manifest.pack_id} expired on {expires}", code="E420")
+    return store

@@ -1,0 +1,118 @@
+"""Corpus ingestion: files -> extracted text -> normalised terms -> winnowed fingerprints, section labels.
+
+Every file is read within limits (size, pages, ZIP ratio and total: the extractor's guards) and reported one
+by one: a file that cannot be read is skipped with its reason, never silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from screener.errors import ExtractionError, StoreError
+from screener.fingerprint.match import WINDOW_TERMS
+from screener.fingerprint.shingle import shingle_hashes, terms_of, winnow
+from screener.fingerprint.store import FingerprintStore
+from screener.text.extract import Limits, extract
+from screener.text.normalize import NormalizedText, normalize
+
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+_HEADING = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+(?P<md>[^\n]{1,120})"
+    r"|(?P<num>(?:\d+(?:\.\d+)*\.?|[A-Z]\.|(?:Section|Article|Part|Appendix|Annex)[ \t]+[\dIVXA-Z.]+)"
+    r"[ \t]+[A-Z][^\n.;:]{0,80})"
+    r"|(?P<caps>[A-Z][A-Z0-9 &/,'-]{3,80}))[ \t]*$",
+    re.M,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    terms: int
+    sections: tuple[tuple[int, int, str], ...]
+    postings: tuple[tuple[int, int], ...]  # (term position, hash)
+    offsets: bytes | None = None  # original character offset of each term (uint32), long documents only
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    path: str
+    ref: str
+    status: str  # "added" | "skipped"
+    reason: str = ""
+    terms: int = 0
+    fingerprints: int = 0
+
+
+def sections_of(norm: NormalizedText, term_starts: tuple[int, ...]) -> tuple[tuple[int, int, str], ...]:
+    """``(term position, original char offset, label)`` of each heading-like line of the folded text."""
+    from bisect import bisect_left
+
+    out = []
+    for m in _HEADING.finditer(norm.text):
+        label = " ".join(m.group(0).strip().lstrip("#").split())[:120]
+        if not label or len(label.split()) > 14:
+            continue
+        out.append((bisect_left(term_starts, m.start()), norm.to_original(m.start(), m.end()).start, label))
+    return tuple(out)
+
+
+def prepare(text: str, k: int, window: int, key: bytes) -> Prepared:
+    norm = normalize(text)
+    terms = terms_of(norm.text)
+    fingerprints = winnow(shingle_hashes(terms.terms, k, key), window)
+    offsets = array("I", (norm.starts[s] for s in terms.starts)).tobytes() if len(terms) > WINDOW_TERMS else None
+    return Prepared(len(terms), sections_of(norm, terms.starts), tuple(fingerprints), offsets)
+
+
+def add_text(store: FingerprintStore, ref: str, text: str) -> Prepared:
+    m = store.manifest
+    if store.key is None:
+        raise StoreError(f"{store.path}: no key to fingerprint with", code="E416")
+    prepared = prepare(text, m.k, m.window, store.key)
+    sections = prepared.sections
+    if m.kind == "pack":  # a pack carries labels and term positions, no character offsets into the source
+        sections = tuple((pos, -1, label) for pos, _, label in sections)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if m.kind == "index":
+        store.add_document(ref, digest, prepared.terms, sections, text, prepared.postings, prepared.offsets)
+    else:
+        store.add_document(ref, digest, prepared.terms, sections, None, prepared.postings)
+    return prepared
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the corpus files found under directories named (sorted, recursive)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def ingest_files(store: FingerprintStore, paths: Iterable[Path], limits: Limits | None = None) -> list[FileReport]:
+    """Add every file to the store (not committed); one report per file, in order."""
+    limits = limits or Limits()
+    reports = []
+    for path in expand(paths):
+        ref = path.name
+        try:
+            if not path.is_file():
+                raise ExtractionError("no such file")
+            size = path.stat().st_size
+            if size > limits.max_bytes:
+                raise ExtractionError(f"{size} bytes exceeds the {limits.max_bytes}-byte limit")
+            extracted = extract(path.read_bytes(), path.name, limits)
+            prepared = add_text(store, ref, extracted.text)
+        except (ExtractionError, StoreError, OSError) as exc:
+            reason = exc.message if isinstance(exc, ExtractionError | StoreError) else exc.__class__.__name__
+            reports.append(FileReport(str(path), ref, "skipped", reason))
+            continue
+        reports.append(FileReport(str(path), ref, "added", "", prepared.terms, len(prepared.postings)))
+    return reports

@@ -1,0 +1,266 @@
+"""Matching a text against fingerprint stores: candidates, seeds, passages, alignment, suppression.
+
+1. Candidates: every shingle hash of the query is looked up; documents sharing at least
+   ``min_candidate_hits`` fingerprints are kept (the ``max_candidates`` best).
+2. Seeds: for an index, every shingle of the candidate's text is recomputed (all positions, not only the
+   winnowed ones) and joined with the query's; for a pack, the stored fingerprints are the seeds.
+3. Passages: seeds are clustered (align.cluster_seeds) and filtered by seed count and length; index passages
+   are aligned word by word (align.align) for exact spans on both sides and a similarity.
+4. Suppression: query terms covered by a passage of a suppression store (boilerplate, public text) give no
+   seeds to protected stores.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from screener.errors import StoreError
+from screener.fingerprint.align import Alignment, align, cluster_seeds, word_range
+from screener.fingerprint.sentences import extend, sentence_ranges, sentence_seeds
+from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
+from screener.fingerprint.store import DocInfo, FingerprintStore
+from screener.text.normalize import NormalizedText, normalize
+
+WINDOW_TERMS = 2_000  # longer candidate documents are aligned around their hits only
+MARGIN = 400  # terms either side of the hits
+_PUNCT = re.compile(r"[.!?;:,\"')\]]+")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchParams:
+    gap: int = 25  # terms between seeds of one passage
+    min_seeds: int = 3
+    min_terms: int = 6  # query terms a passage must span
+    min_words: int = 8  # words of an aligned (index) passage
+    min_similarity: float = 0.30  # word-level similarity of an aligned (index) passage
+    min_candidate_hits: int = 1
+    max_candidates: int = 100
+    max_weak_candidates: int = 20  # candidates sharing a single fingerprint are examined only to fill up to this
+    pack_min_seeds: int = 2
+    sentence_seeds: bool = True
+    sentence_dice: float = 0.4
+    verbatim_words: int = 12  # a run of this many identical words is reported on its own
+    snap_below: float = 0.9  # passages less similar than this are snapped to sentences and extended
+    extend_dice: float = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    store: str  # the store's name
+    doc: int
+    ref: str
+    section: str | None
+    q_chars: tuple[int, int]  # folded range in the query
+    s_chars: tuple[int, int] | None  # ORIGINAL range in the source document (indexes only)
+    words: int  # query words in the passage
+    similarity: float
+    seeds: int
+    kind: str  # "index" | "pack"
+    coverage: float = 0.0  # share of the source document's words (index) or terms (pack) the passage covers
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    norm: NormalizedText
+    terms: Terms
+    words: Words
+    positions: dict[int, list[int]]
+    sentences: list[tuple[int, int]]
+    base_char: int = 0  # where this (window of the) document starts in its original text
+    base_term: int = 0
+    doc_chars: int = 0
+
+
+class Matcher:
+    def __init__(self, stores: list[FingerprintStore], params: MatchParams | None = None, cache: int = 64) -> None:
+        self.protect = [s for s in stores if s.manifest.role == "protect"]
+        self.suppress = [s for s in stores if s.manifest.role == "suppress"]
+        self.params = params or MatchParams()
+        self._cache: OrderedDict[tuple[str, int, int, int], _Source] = OrderedDict()
+        self._cache_size = cache
+        self._lock = threading.Lock()
+
+    def match(self, text: NormalizedText, only: frozenset[str] | None = None) -> list[Passage]:
+        """Passages of ``text`` shared with the protected stores. ``only`` restricts the protected documents
+        examined to these ids, whatever their fingerprint hits (text alignment of given pairs)."""
+        terms = terms_of(text.text)
+        words = words_of(text.text)
+        blocked: set[int] = set()
+        for store in self.suppress:
+            for p in self._match_store(store, text, terms, words, set()):
+                lo = _first_at_or_after(terms.starts, p.q_chars[0])
+                hi = _first_at_or_after(terms.starts, p.q_chars[1])
+                blocked.update(range(lo, hi))
+        out: list[Passage] = []
+        for store in self.protect:
+            out.extend(self._match_store(store, text, terms, words, blocked, only))
+        return sorted(out, key=lambda p: (p.q_chars, p.ref, p.store))
+
+    def _match_store(
+        self, store: FingerprintStore, text: NormalizedText, terms: Terms, words: Words, blocked: set[int],
+        only: frozenset[str] | None = None,
+    ) -> list[Passage]:
+        m, prm = store.manifest, self.params
+        hashes = shingle_hashes(terms.terms, m.k, _key(store))
+        where: dict[int, list[int]] = defaultdict(list)
+        for pos, h in enumerate(hashes):
+            if not any(p in blocked for p in range(pos, pos + m.k)):
+                where[h].append(pos)
+        if not where:
+            return []
+        hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        shared: dict[int, set[int]] = defaultdict(set)  # distinct fingerprints shared with each document
+        df: dict[int, int] = defaultdict(int)
+        for h, doc, spos in store.lookup(where):
+            hits[doc].extend((q, spos) for q in where[h])
+            if h not in shared[doc]:
+                shared[doc].add(h)
+                df[h] += 1
+        # more shared fingerprints first; among equals, rarer fingerprints first (more telling)
+        ranked = sorted((d for d in hits if len(shared[d]) >= prm.min_candidate_hits),
+                        key=lambda d: (-len(shared[d]), sum(df[h] for h in shared[d]), d))
+        strong = [d for d in ranked if len(shared[d]) > 1][: prm.max_candidates]
+        ranked = strong + [d for d in ranked if len(shared[d]) == 1][: max(0, prm.max_weak_candidates - len(strong))]
+        if only is not None:
+            ranked = [d.id for d in store.documents().values() if d.ref in only]
+        out: list[Passage] = []
+        q_sents: list[tuple[int, int]] | None = None
+        for doc in ranked:
+            info = store.document(doc)
+            if info is None:
+                continue
+            if m.kind == "pack" or not info.has_text:
+                out.extend(self._pack_passages(store, info, doc, hits[doc], terms, words))
+                continue
+            source = self._source(store, info, [s for _, s in hits[doc]])
+            seeds = [(q, s) for h, qs in where.items() for q in qs for s in source.positions.get(h, ())]
+            if prm.sentence_seeds:
+                if q_sents is None:
+                    q_sents = [r for r in sentence_ranges(text.text, terms) if not blocked.intersection(range(*r))]
+                seeds += sentence_seeds(terms, q_sents, source.terms, source.sentences, prm.sentence_dice)
+            found: list[Passage] = []
+            for c in cluster_seeds(seeds, prm.gap):
+                if c.distinct < prm.min_seeds or c.q1 + m.k - c.q0 < prm.min_terms:
+                    continue
+                q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
+                s_end = min(c.s1 + m.k, len(source.terms)) - 1
+                pieces = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]),
+                               prm.verbatim_words)
+                for a in pieces:
+                    if prm.sentence_seeds and (a.verbatim or a.similarity < prm.snap_below):
+                        a = self._snap(a, text.text, terms, q_sents or [], words, source, snap=not a.verbatim)
+                    if a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
+                        continue
+                    s_span = source.norm.to_original(*a.s_chars)
+                    s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
+                    s_term = bisect_left(source.terms.starts, a.s_chars[0]) + source.base_term
+                    found.append(Passage(
+                        m.name, doc, info.ref, info.section_at(s_term), a.q_chars, s_range,
+                        a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
+                        (s_range[1] - s_range[0]) / max(1, source.doc_chars),
+                    ))
+            out.extend(_best_per_region(found))
+        return out
+
+    def _pack_passages(
+        self, store: FingerprintStore, info: DocInfo, doc: int, seeds: list[tuple[int, int]], terms: Terms,
+        words: Words,
+    ) -> list[Passage]:
+        m, prm = store.manifest, self.params
+        density = 2.0 / (m.window + 1)
+        out = []
+        for c in cluster_seeds(seeds, prm.gap):
+            span_terms = c.q1 + m.k - c.q0
+            if c.distinct < prm.pack_min_seeds or span_terms < max(prm.min_terms, m.k + m.window - 1):
+                continue
+            q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
+            expected = max(1.0, (span_terms - m.k + 1) * density)
+            n_words = sum(1 for s in words.starts if q_chars[0] <= s < q_chars[1])
+            out.append(Passage(
+                m.name, doc, info.ref, info.section_at(c.s0), q_chars, None, n_words, min(1.0, c.seeds / expected),
+                c.seeds, "pack", min(1.0, (c.s1 + m.k - c.s0) / max(1, info.terms)),
+            ))
+        return out
+
+    def _snap(self, a: Alignment, text: str, terms: Terms, q_sents: list[tuple[int, int]], words: Words,
+              source: _Source, snap: bool = True) -> Alignment:
+        """Whole sentences for an edited passage, grown by overlapping neighbours (sentences.extend)."""
+        qr = (bisect_left(terms.starts, a.q_chars[0]), bisect_right(terms.ends, a.q_chars[1]))
+        sr = (bisect_left(source.terms.starts, a.s_chars[0]), bisect_right(source.terms.ends, a.s_chars[1]))
+        if qr[0] >= qr[1] or sr[0] >= sr[1]:
+            return a
+        grown = extend(terms, q_sents, source.terms, source.sentences, qr, sr, self.params.extend_dice, snap=snap)
+        if not snap and grown == (qr, sr):
+            return a
+        qr, sr = grown
+        q_chars = (terms.starts[qr[0]], _tail(text, terms.ends[qr[1] - 1]))
+        s_chars = (source.terms.starts[sr[0]], _tail(source.norm.text, source.terms.ends[sr[1] - 1]))
+        qa, qb = word_range(words, *q_chars)
+        sa, sb = word_range(source.words, *s_chars)
+        similarity = Indel.normalized_similarity(words.words[qa:qb], source.words.words[sa:sb])
+        return Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity, a.verbatim and similarity >= 0.9)
+
+    def _source(self, store: FingerprintStore, info: DocInfo, hit_terms: list[int]) -> _Source:
+        """A candidate's text, normalised, with its terms, words, shingle positions and sentences. A document
+        longer than WINDOW_TERMS is processed only around its hits (MARGIN terms either side)."""
+        offsets = store.offsets(info.id) if info.terms > WINDOW_TERMS and hit_terms else None
+        if offsets is not None and len(offsets) == info.terms:
+            w0 = max(0, min(hit_terms) - MARGIN)
+            w1 = min(info.terms, max(hit_terms) + MARGIN)
+        else:
+            w0, w1 = 0, info.terms
+        key = (str(store.path), info.id, w0, w1)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        text = store.text(info.id) or ""
+        base = offsets[w0] if offsets is not None and w0 > 0 else 0
+        end = offsets[w1] if offsets is not None and w1 < info.terms else len(text)
+        norm = normalize(text[base:end])
+        terms = terms_of(norm.text)
+        positions: dict[int, list[int]] = defaultdict(list)
+        for pos, h in enumerate(shingle_hashes(terms.terms, store.manifest.k, _key(store))):
+            positions[h].append(pos)
+        source = _Source(norm, terms, words_of(norm.text), dict(positions), sentence_ranges(norm.text, terms),
+                         base, w0, len(text))
+        with self._lock:
+            self._cache[key] = source
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return source
+
+
+def _best_per_region(passages: list[Passage]) -> list[Passage]:
+    """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
+    source must not turn one reused passage into several)."""
+    kept: list[Passage] = []
+    for p in sorted(passages, key=lambda p: -(p.words * p.similarity)):
+        if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
+            kept.append(p)
+    return sorted(kept, key=lambda p: p.q_chars)
+
+
+def _key(store: FingerprintStore) -> bytes:
+    if store.key is None:
+        raise StoreError(f"{store.path}: opened without its key, cannot match", code="E416")
+    return store.key
+
+
+def _tail(text: str, end: int) -> int:
+    """Include the closing punctuation of the sentence ending at ``end``."""
+    m = _PUNCT.match(text, end)
+    return m.end() if m else end
+
+
+def _first_at_or_after(starts: tuple[int, ...], offset: int) -> int:
+    from bisect import bisect_left
+
+    return bisect_left(starts, offset)

@@ -1,0 +1,105 @@
+"""`screener corpus` sub-app, driven through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from screener.commands.corpus import app
+from tests.fragments_support import ONBOARDING, PRICING, write_corpus
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    out = tmp_path / "h.db"
+    code, _ = run("build", str(write_corpus(tmp_path)), "--name", "halvorsen", "--out", str(out))
+    assert code == 0
+    return out
+
+
+def test_build_reports_each_file(tmp_path: Path) -> None:
+    docs = write_corpus(tmp_path)
+    (docs / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    code, out = run("build", str(docs), "--name", "halvorsen", "--out", str(tmp_path / "h.db"))
+    assert code == 0
+    assert "2 added, 1 skipped" in out and "corrupt ZIP" in out
+    assert "Aurora" not in out  # no document text on the terminal
+
+
+def test_info_json_lists_manifest_and_documents(built: Path) -> None:
+    code, out = run("info", str(built), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["manifest"]["name"] == "halvorsen" and data["manifest"]["k"] == "3"
+    assert sorted(d["id"] for d in data["documents"]) == ["onboarding_checklist.txt", "pricing_minutes.md"]
+
+
+def test_add_remove_and_verify(built: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.md"
+    extra.write_text(PRICING.replace("Aurora", "Borealis"), encoding="utf-8")
+    assert run("add", str(built), str(extra))[0] == 0
+    assert run("verify", str(built))[0] == 0
+    code, out = run("remove", str(built), "extra.md", "ghost.md")
+    assert code == 1 and "not in the index" in out and "ghost.md" in out
+    code, out = run("verify", str(built))
+    assert code == 0 and "ok (2 documents" in " ".join(out.split())
+
+
+def test_verify_fails_on_tampering(built: Path) -> None:
+    with sqlite3.connect(built) as conn:
+        conn.execute("UPDATE docs SET text = 'changed' WHERE id = 1")
+    code, out = run("verify", str(built))
+    assert code == 2 and "E417" in out and "sha256" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("info", "nowhere.db"), "does not exist"),
+        (("build", "nowhere.txt", "--name", "x", "--out", "{tmp}/x.db"), "no document could be added"),
+        (("fingerprint", "{tmp}", "--key-file", "{tmp}/k.key", "--out", "{tmp}/x.db"), "must name a .pack"),
+        (("fingerprint", "{tmp}", "--key-file", "{tmp}/absent.key", "--out", "{tmp}/x.pack"), "cannot read key"),
+    ],
+    ids=["missing-store", "nothing-readable", "pack-suffix", "missing-key"],
+)
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    (tmp_path / "a.txt").write_text(ONBOARDING, encoding="utf-8")
+    code, out = run(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert code == 2 and message in out and "Traceback" not in out
+
+
+def test_fingerprint_pack_with_new_key(tmp_path: Path) -> None:
+    docs = write_corpus(tmp_path)
+    key, pack = tmp_path / "h.key", tmp_path / "h.pack"
+    code, out = run("fingerprint", str(docs), "--key-file", str(key), "--new-key", "--out", str(pack), "--days", "30")
+    assert code == 0 and "pack id" in out and "expires" in out
+    assert len(bytes.fromhex(key.read_text().strip())) == 32
+    with sqlite3.connect(pack) as conn:
+        assert conn.execute("SELECT count(*) FROM docs WHERE text IS NOT NULL").fetchone()[0] == 0
+    # refusing to overwrite an existing key
+    code, out = run("fingerprint", str(docs), "--key-file", str(key), "--new-key", "--out", str(tmp_path / "b.pack"))
+    assert code == 2 and "refusing to overwrite" in out
+    code, out = run("info", str(pack), "--json")
+    assert json.loads(out)["manifest"]["kind"] == "pack"
+
+
+def test_build_with_key_file_is_reproducible(tmp_path: Path) -> None:
+    docs = write_corpus(tmp_path)
+    (tmp_path / "k.key").write_text("ab" * 32, encoding="ascii")
+    digests = []
+    for name in ("a.db", "b.db"):
+        assert run("build", str(docs), "--name", "h", "--key-file", str(tmp_path / "k.key"),
+                   "--out", str(tmp_path / name))[0] == 0
+        digests.append(json.loads(run("info", str(tmp_path / name), "--json")[1])["manifest"]["sha256"])
+    assert digests[0] == digests[1]

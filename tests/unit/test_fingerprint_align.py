@@ -1,0 +1,71 @@
+"""Seed clustering, word alignment and sentence seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.fingerprint.align import align, cluster_seeds
+from screener.fingerprint.sentences import sentence_ranges, sentence_seeds
+from screener.fingerprint.shingle import terms_of, words_of
+from tests.fragments_support import PRICING
+
+
+@pytest.mark.parametrize(
+    ("seeds", "gap", "boxes"),
+    [
+        ([(i, 100 + i) for i in range(0, 30, 3)], 5, [(0, 27, 100, 127)]),
+        ([(i, i) for i in range(10)] + [(i, 500 + i) for i in range(200, 210)], 5,
+         [(0, 9, 0, 9), (200, 209, 700, 709)]),
+        ([(0, 0), (1, 1), (40, 41), (41, 42)], 10, [(0, 1, 0, 1), (40, 41, 41, 42)]),
+        ([(0, 10), (3, 2), (6, 14), (9, 6)], 8, [(0, 9, 2, 14)]),
+        ([], 5, []),
+    ],
+    ids=["one-diagonal", "two-passages", "gap-splits", "local-reordering", "no-seeds"],
+)
+def test_cluster_seeds(seeds: list[tuple[int, int]], gap: int, boxes: list[tuple[int, int, int, int]]) -> None:
+    assert [(c.q0, c.q1, c.s0, c.s1) for c in cluster_seeds(seeds, gap)] == boxes
+
+
+def test_repeated_phrase_counts_once() -> None:
+    (c,) = cluster_seeds([(5, 1), (5, 9), (5, 17)], 20)
+    assert c.seeds == 3 and c.distinct == 1
+
+
+SOURCE = "Internal memo. The committee agreed that the Aurora desk will quote municipal bonds at eleven points."
+
+
+@pytest.mark.parametrize(
+    ("query", "quoted"),
+    [
+        ("As I recall, the committee agreed that the\nAurora desk will quote municipal bonds at eleven points, "
+         "full stop.", "the committee agreed that the\nAurora desk will quote municipal bonds at eleven points"),
+        ("THE COMMITTEE AGREED THAT THE AURORA DESK WILL QUOTE MUNICIPAL BONDS AT ELEVEN POINTS",
+         "THE COMMITTEE AGREED THAT THE AURORA DESK WILL QUOTE MUNICIPAL BONDS AT ELEVEN POINTS"),
+    ],
+    ids=["reflowed-inside-commentary", "upper-case"],
+)
+def test_align_gives_exact_spans_on_both_sides(query: str, quoted: str) -> None:
+    qw, sw = words_of(query), words_of(SOURCE)
+    start = query.index(quoted)
+    # a seed region that misses the function words at both ends: extension recovers them
+    inner = query.index("agreed") if "agreed" in query else query.index("AGREED")
+    (a,) = align(qw, sw, (inner, start + len(quoted) - 8), (SOURCE.index("agreed"), len(SOURCE) - 10))
+    assert query[a.q_chars[0] : a.q_chars[1]] == quoted
+    assert SOURCE[a.s_chars[0] : a.s_chars[1]].lower() == " ".join(quoted.lower().split())
+    assert a.similarity == 1.0 and a.verbatim
+
+
+def test_align_scores_an_edited_passage_below_one() -> None:
+    query = "the committee decided that the Aurora desk would quote city bonds at eleven points"
+    (a,) = align(words_of(query), words_of(SOURCE), (0, len(query)), (0, len(SOURCE)))
+    assert 0.5 < a.similarity < 0.9 and not a.verbatim
+
+
+def test_sentence_seeds_link_reworded_sentences() -> None:
+    query = ("Orders above ten million dollars go to the head of fixed income before a quote is released. "
+             "Nothing else was decided.")
+    q, s = terms_of(query), terms_of(PRICING)
+    seeds = sentence_seeds(q, sentence_ranges(query, q), s, sentence_ranges(PRICING, s), min_dice=0.4)
+    target = next(r for r in sentence_ranges(PRICING, s) if s.terms[r[0]] == "trades")
+    assert seeds and all(target[0] <= j < target[1] for _, j in seeds)
+    assert all(i < len(q) and q.starts[i] < query.index("Nothing") for i, _ in seeds)
