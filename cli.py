@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener.commands import audit as audit_cmd
+from screener.commands import corpus as corpus_cmd
 from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
 from screener.commands import rules as rules_cmd
@@ -60,6 +61,7 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="Installed spaCy m
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules/).")]
 
 
+app.add_typer(corpus_cmd.app, name="corpus")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(policy_cmd.app, name="policy")
