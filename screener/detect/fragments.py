@@ -119,8 +119,24 @@ class FragmentDetector:
 
 
 def corpus_paths(config: ScreenerConfig) -> list[Path]:
-    """Configured stores; a relative path is taken as given when it exists, else under ``corpora_dir``."""
-    return [p if p.is_absolute() or p.exists() else config.corpora_dir / p for p in (Path(c) for c in config.corpora)]
+    """Configured stores; a relative path is taken as given when it exists, else under ``corpora_dir``.
+
+    A bare name without a suffix (``demo``) finds ``NAME.db`` or else ``NAME.pack`` there (``corpora/demo/`` is
+    the demo's source documents, ``corpora/demo.db`` its index).
+    """
+    return [_resolve_store(Path(c), config.corpora_dir) for c in config.corpora]
+
+
+def _resolve_store(path: Path, corpora_dir: Path) -> Path:
+    if path.is_absolute() or path.is_file():
+        return path
+    candidate = corpora_dir / path
+    if candidate.is_file() or path.suffix:
+        return candidate
+    for suffix in (".db", ".pack"):
+        if candidate.with_suffix(suffix).exists():
+            return candidate.with_suffix(suffix)
+    return candidate
 
 
 def aligned_passage(config: ScreenerConfig, finding: Finding) -> AlignedPair | None:

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from screener.config import ScreenerConfig
-from screener.detect.fragments import FragmentDetector, aligned_passage, build_detector, rules_from
+from screener.detect.fragments import (
+    FragmentDetector,
+    aligned_passage,
+    build_detector,
+    corpus_paths,
+    rules_from,
+)
 from screener.errors import StoreError
 from screener.fingerprint import corpus
 from screener.model import Category, Finding
@@ -160,6 +166,14 @@ def test_unusable_store_fails_closed_at_build(stores: Path, rules: RuleSet, name
     with pytest.raises(StoreError) as err:
         build_detector(ScreenerConfig(corpora_dir=stores, corpora=(Path(name),)), rules)
     assert err.value.code == code
+
+
+def test_bare_store_names_resolve_to_db_then_pack(stores: Path) -> None:
+    config = ScreenerConfig(corpora_dir=stores, corpora=(Path("halvorsen"), Path("halvorsen.pack"), Path("nowhere")))
+    assert corpus_paths(config) == [stores / "halvorsen.db", stores / "halvorsen.pack", stores / "nowhere"]
+    with pytest.raises(StoreError) as err:
+        build_detector(ScreenerConfig(corpora_dir=stores, corpora=(Path("nowhere"),)), None)
+    assert err.value.code == "E415"
 
 
 def test_rule_pack_documents_every_code(rules: RuleSet) -> None:
