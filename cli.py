@@ -7,6 +7,7 @@ summary go to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -15,7 +16,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,6 +27,7 @@ from screener.commands import review as review_cmd
 from screener.commands import rules as rules_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.commands.report import report as report_cmd
+from screener.errors import ConfigError
 
 if TYPE_CHECKING:
     from screener.config import ScreenerConfig
@@ -250,6 +252,9 @@ def batch(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (each loads the model once).")] = 1,
     part_size: Annotated[int, typer.Option(min=1, help="Submissions per part file.")] = 500,
     merge: Annotated[Path | None, typer.Option(help="Also join all parts into this JSON Lines file.")] = None,
+    dask: Annotated[str | None, typer.Option("--dask", help="Screen the parts on Dask: a scheduler address "
+                                                            "(tcp://host:8786) or 'local' for a local cluster "
+                                                            "of --workers processes. Needs the dask extra.")] = None,
     config: ConfigOpt = None,
     policy: PolicyOpt = None,
     employer: EmployerOpt = None,
@@ -262,6 +267,8 @@ def batch(
     started again with the same input and settings screens every submission exactly once.
 
     Example: screener batch submissions/ --out-dir run-2026-11/ --workers 2 --merge run-2026-11/results.jsonl
+
+    On a Dask cluster: screener batch submissions/ --out-dir run-2026-11/ --dask tcp://scheduler:8786
     """
     _setup_logging()
     with handled():
@@ -273,11 +280,13 @@ def batch(
         from screener.policy import Policy
 
         cfg = _config(config, policy, employer, all_employers, corpus, model, rules)
-        run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers)
-        with Progress(SpinnerColumn(), TextColumn("screened {task.completed} submissions"), TimeElapsedColumn(),
-                      console=err_console, transient=True) as progress:
-            task = progress.add_task("batch", total=None)
-            summary = run.run(iter_paths(paths, cfg), progress=lambda n: progress.advance(task, n))
+        with contextlib.ExitStack() as stack:
+            client = stack.enter_context(_dask_client(dask, workers)) if dask else None
+            run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers, client=client)
+            with Progress(SpinnerColumn(), TextColumn("screened {task.completed} submissions"), TimeElapsedColumn(),
+                          console=err_console, transient=True) as progress:
+                task = progress.add_task("batch", total=None)
+                summary = run.run(iter_paths(paths, cfg), progress=lambda n: progress.advance(task, n))
         if merge is not None:
             run.merge(summary.parts, merge)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items()))
@@ -286,6 +295,26 @@ def batch(
         pol = Policy.load(cfg.policy_file())
         failing = any(pol.fails(Verdict(v)) for v, n in summary.verdicts.items() if n)
         raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _dask_client(address: str, workers: int) -> Any:
+    """A Dask client: a local cluster of ``workers`` single-threaded processes, or a running scheduler."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise ConfigError('--dask needs the dask extra: pip install -e ".[dask]"', code="E130") from exc
+    if not os.environ.get("SCREENER_DEBUG"):  # Dask logs every connection at INFO; keep stderr for the summary
+        for name in list(logging.root.manager.loggerDict):
+            if name.split(".")[0] in ("distributed", "dask"):
+                logging.getLogger(name).setLevel(logging.WARNING)
+    if address == "local":
+        return Client(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                      dashboard_address=":0")
+    try:
+        return Client(address, timeout=30)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}",
+                          code="E131") from exc
 
 
 def main() -> None:

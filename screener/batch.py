@@ -1,4 +1,4 @@
-"""Resumable batch runs: parts written atomically, a SQLite ledger, a local process pool.
+"""Resumable batch runs: parts written atomically, a SQLite ledger, a local process pool or a Dask cluster.
 
 The input is cut into parts of ``part_size`` submissions in input order. Each part is screened (in this
 process or by a pool worker, which builds its own Screener once), written to ``part-NNNNNN.jsonl`` through a
@@ -7,7 +7,8 @@ again with the same input skips the parts the ledger holds (checking that their 
 match) and redoes the rest, so every submission ends up in exactly one part, exactly once. ``merge`` joins
 the parts into one results file.
 
-The per-part function ``screen_part`` is the same one the Dask adapter ships to its workers.
+The per-part function ``screen_part`` is the same one the Dask adapter ships to its workers; given a Dask
+``client``, a run sends its parts there instead of to the local pool, with the same ledger and part files.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from screener.config import ScreenerConfig
 from screener.errors import StoreError
@@ -100,12 +102,17 @@ def _sha(path: Path) -> str:
 
 
 class BatchRun:
-    def __init__(self, config: ScreenerConfig, out_dir: Path, part_size: int = 500, workers: int = 1) -> None:
+    def __init__(self, config: ScreenerConfig, out_dir: Path, part_size: int = 500, workers: int = 1,
+                 client: Any = None, in_flight: int | None = None) -> None:
+        """``workers`` > 1: a local process pool; ``client``: a ``distributed.Client`` that screens the parts,
+        at most ``in_flight`` of them at once."""
         self.config = config
         self.config_json = config.model_dump_json()
         self.out_dir = Path(out_dir)
         self.part_size = part_size
         self.workers = max(1, workers)
+        self.client = client
+        self.in_flight = in_flight
 
     def part_path(self, part: int) -> Path:
         return self.out_dir / f"part-{part:06d}.jsonl"
@@ -157,6 +164,9 @@ class BatchRun:
             if progress:
                 progress(len(chunk))
 
+        if self.client is not None:
+            self._execute_dask(todo, finished)
+            return
         if self.workers == 1:
             for part, chunk in todo:
                 finished(part, chunk, screen_part(self.config_json, chunk))
@@ -171,6 +181,28 @@ class BatchRun:
             while window:
                 p, c, f = window.popleft()
                 finished(p, c, f.result())
+
+    def _execute_dask(self, todo: Iterator[tuple[int, list[Submission]]], finished) -> None:  # type: ignore[no-untyped-def]
+        """Parts go to the cluster, at most ``in_flight`` at once (default twice its worker threads), written
+        back in input order. When reading the input fails, the parts already screened are still recorded."""
+        limit = self.in_flight or max(2, 2 * sum(self.client.nthreads().values()))
+        window: deque[tuple[int, list[Submission], Any]] = deque()
+        try:
+            for part, chunk in todo:
+                window.append((part, chunk, self.client.submit(screen_part, self.config_json, chunk, pure=False)))
+                if len(window) >= limit:
+                    p, c, f = window.popleft()
+                    finished(p, c, f.result())
+        except BaseException:
+            for p, c, f in window:
+                if f.done() and f.status == "finished":
+                    finished(p, c, f.result())
+                else:
+                    f.cancel()
+            raise
+        while window:
+            p, c, f = window.popleft()
+            finished(p, c, f.result())
 
     def results(self, parts: int) -> Iterator[dict[str, object]]:
         for part in range(parts):

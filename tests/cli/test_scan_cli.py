@@ -116,3 +116,11 @@ def test_batch_command_resumes(tmp_path: Path) -> None:
     assert f"{len(expected)} submissions in {parts} parts ({parts} already done)" in again.output
     ids = [json.loads(line)["id"] for line in (out / "all.jsonl").read_text().splitlines()]
     assert ids == expected
+
+
+def test_batch_on_an_unreachable_dask_scheduler_is_a_usage_error(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    result = runner.invoke(app, ["batch", str(EXAMPLES), "--out-dir", str(tmp_path / "run"), "--dask", "bogus://x"])
+    assert result.exit_code == 2
+    assert "E131" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "run").exists() or not list((tmp_path / "run").glob("part-*"))
