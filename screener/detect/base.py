@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class DocChunk:
-    """spaCy's analysis of ``text.text[offset : offset + len(doc.text)]``.
+    """spaCy's analysis ``doc`` of ``text``, the folded text from ``offset`` on.
 
+    ``text`` is kept beside the Doc because ``Doc.text`` is rebuilt token by token on every access.
     ``core_start``/``core_end`` (folded offsets) partition the text between chunks: a detector keeps what
     starts inside the core of the chunk it came from, so nothing is lost or counted twice at chunk edges.
     """
@@ -29,6 +30,7 @@ class DocChunk:
     core_start: int
     core_end: int
     doc: Doc
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

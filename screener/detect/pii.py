@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from screener.detect.base import DocChunk, ScanInput
@@ -19,6 +19,7 @@ from screener.ruleset.schema import PresidioRule
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, EntityRecognizer
+    from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
     from spacy.language import Language
 
     from screener.config import ScreenerConfig
@@ -58,33 +59,76 @@ def _offline_email_recognizer(context: list[str] | None) -> EntityRecognizer:
 
 _PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/\u2013\u00a0]{4,28}\d(?:\s*(?:x|ext\.?)\s*\d{1,6})?", re.I)
 _PHONE_MARGIN = 12  # characters either side, so the matcher sees the same neighbourhood it checks upstream
+_RUN = re.compile(r"\S+")
+_URL_HINT = re.compile(r"[a-z0-9.\-]\.[a-z]", re.I)  # every URL pattern needs a character, a dot and a letter
+
+Windows = Callable[[str], Iterable[tuple[int, int]]]
 
 
-def _windowed_phone_recognizer(context: list[str] | None) -> EntityRecognizer:
-    """Presidio's PhoneRecognizer (libphonenumber, eight regions), run only where a number can be.
+def phone_windows(text: str) -> Iterator[tuple[int, int]]:
+    """Stretches of digits and separators holding at least seven digits, with a margin either side."""
+    for m in _PHONE_CANDIDATE.finditer(text):
+        if sum(c.isdigit() for c in m.group()) >= 7:
+            yield max(0, m.start() - _PHONE_MARGIN), min(len(text), m.end() + _PHONE_MARGIN)
 
-    Upstream scans the whole text once per region; here a cheap pattern picks the stretches of digits and
-    separators that hold at least seven digits, and the matcher runs on each stretch with a margin either
-    side. Nearly the same matches (bench/throughput.py), a fraction of the work on number-heavy texts.
+
+def url_windows(text: str) -> Iterator[tuple[int, int]]:
+    """Runs of non-space characters that can hold a URL. Presidio's URL patterns match no white space, so
+    every match lies inside one such run and the patterns find the same matches there as in the whole text."""
+    for m in _RUN.finditer(text):
+        if "." in m.group() and _URL_HINT.search(m.group()):
+            yield m.span()
+
+
+def _windowed(base: type[EntityRecognizer], windows: Windows, drop_nested: bool, **kwargs: Any) -> EntityRecognizer:
+    """A Presidio recognizer run only on the windows of the text where its entity can be.
+
+    Upstream recognizers scan the whole text (libphonenumber once per region, the URL pattern's long
+    alternation at every position); a cheap pattern picks the windows and the recognizer runs on each.
+    With overlapping windows (``drop_nested``) a match cut short by a window edge is dropped when a longer
+    one holds it.
     """
-    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-    class WindowedPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
-        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+    class Windowed(base):  # type: ignore[misc, valid-type]
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None, *args: Any,
+                    **kw: Any) -> list[Any]:
             found: dict[tuple[int, int], Any] = {}
-            for m in _PHONE_CANDIDATE.finditer(text):
-                if sum(c.isdigit() for c in m.group()) < 7:
-                    continue
-                lo, hi = max(0, m.start() - _PHONE_MARGIN), min(len(text), m.end() + _PHONE_MARGIN)
-                for r in super().analyze(text[lo:hi], entities, nlp_artifacts):
+            for lo, hi in windows(text):
+                for r in super().analyze(text[lo:hi], entities, nlp_artifacts, *args, **kw):
                     r.start += lo
                     r.end += lo
                     found.setdefault((r.start, r.end), r)
+            if not drop_nested:
+                return list(found.values())
             spans = list(found)
             return [r for (a, b), r in found.items()
                     if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
 
-    return WindowedPhoneRecognizer(context=context, name="PhoneRecognizer")
+    return Windowed(**kwargs)  # type: ignore[no-any-return]
+
+
+def _context_enhancer() -> ContextAwareEnhancer:
+    """Presidio's lemma enhancer, handed only the results of recognizers that have context words.
+
+    Upstream deep-copies every result before it looks at any; model entities, most of the results, have no
+    context words and would come back unchanged, so they skip the copy. Same scores, same explanations.
+    """
+    from presidio_analyzer import RecognizerResult
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+
+    class ContextWhereNeeded(LemmaContextAwareEnhancer):  # type: ignore[misc]
+        def enhance_using_context(self, text: str, raw_results: list[Any], nlp_artifacts: Any,
+                                  recognizers: list[Any], context: list[str] | None = None) -> list[Any]:
+            with_context = {r.id for r in recognizers if r.context}
+            todo: list[Any] = []
+            rest: list[Any] = []
+            for r in raw_results:
+                (todo if (r.recognition_metadata or {}).get(key) in with_context else rest).append(r)
+            return rest + list(super().enhance_using_context(text, todo, nlp_artifacts, recognizers, context))
+
+    return ContextWhereNeeded()
 
 
 def _recognizer(rule: PresidioRule, entities: list[str]) -> EntityRecognizer:
@@ -94,7 +138,13 @@ def _recognizer(rule: PresidioRule, entities: list[str]) -> EntityRecognizer:
     if rule.recognizer == "EmailRecognizer":
         return _offline_email_recognizer(context)
     if rule.recognizer == "PhoneRecognizer":
-        return _windowed_phone_recognizer(context)
+        from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+        return _windowed(PhoneRecognizer, phone_windows, True, context=context, name="PhoneRecognizer")
+    if rule.recognizer == "UrlRecognizer":
+        from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+        return _windowed(UrlRecognizer, url_windows, False, context=context, name="UrlRecognizer")
     if rule.recognizer == "SpacyRecognizer":
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
@@ -129,7 +179,8 @@ def build_analyzer(nlp: Language, model: str, rules: Iterable[PresidioRule]) -> 
             continue
         seen.add(rule.recognizer)
         registry.add_recognizer(_recognizer(rule, spacy_entities))
-    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"],
+                          context_aware_enhancer=_context_enhancer())
 
 
 _EDGE = " \t\n-\u2013\u2014,;:!?\"'()[]{}<>*_#|/\\"
@@ -191,9 +242,9 @@ class PiiDetector:
         texts: list[str] = []
         keywords: set[str] = set()
         if len(doc):
-            # arrays, not Token objects (costly to create); Doc.text is rebuilt on every access: read it once
+            # arrays, not Token objects (costly to create), and the chunk's text, not Doc.text (rebuilt per access)
             columns = doc.to_array(["IDX", "LENGTH", "IS_STOP", "IS_PUNCT"]).tolist()
-            whole = doc.text
+            whole = chunk.text
             for idx, length, stop, punct in columns:
                 token = whole[idx : idx + length]
                 indices.append(idx)
@@ -217,13 +268,13 @@ class PiiDetector:
 
     def _chunk_findings(self, item: ScanInput, chunk: DocChunk) -> Iterator[Finding]:
         results = self.analyzer.analyze(
-            text=chunk.doc.text,
+            text=chunk.text,
             language="en",
             entities=self.entities,
             nlp_artifacts=self._artifacts(chunk),
             return_decision_process=True,
         )
-        for r in prefer_patterns(results, chunk.doc.text):
+        for r in prefer_patterns(results, chunk.text):
             start = chunk.offset + r.start
             if not chunk.core_start <= start < chunk.core_end:
                 continue

@@ -61,7 +61,7 @@ def test_org_entity_corroborates(run_employers: Run, employer_detector: Detector
     text = "I joined LedgerWatch early."
     doc = nlp(text)
     doc.ents = [SpacySpan(doc, 2, 3, label="ORG")]
-    result = NlpResult((DocChunk(0, 0, len(text), doc),), "blank")
+    result = NlpResult((DocChunk(0, 0, len(text), doc, text),), "blank")
     plain = run_employers(text, ("northwind",))
     assert plain and plain[0].evidence.context == ()
     with_org = list(employer_detector.detect(ScanInput(normalize(text), result, Metadata(), ("northwind",))))

@@ -1,0 +1,101 @@
+"""The Presidio adapter's shortcuts give upstream's results: windowed recognizers (URL, phone) and the
+context enhancer that skips results of recognizers without context words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from screener.detect.pii import _context_enhancer, _windowed, phone_windows, url_windows
+
+URL_TEXTS = {
+    "schema": "See https://portal.example.com/docs?id=7 for the form.",
+    "bare": "Write to support at www.example.org or example.net/help today.",
+    "quoted": "The link was 'http://intranet.example.co.uk/a' and \"example.com\".",
+    "sentence-end": "Its site is example.com. Another is test.example.io.",
+    "abbreviations": "The court, i.e. the Chamber, cited e.g. art. 6 and No. 25929/05.",
+    "none": "No address in this sentence at all, only words and 12.5 per cent.",
+    "many-dots": "a.b.c.d.e.f.g.h example..com ..org x.y-z.info",
+}
+PHONE_TEXTS = {
+    "us": "Call (425) 555-0100 or 425.555.0199 ext 12 after noon.",
+    "uk": "Our London desk is on +44 20 7946 0958, fax 020 7946 0000.",
+    "adjacent": "Numbers 2025550143, 2025550187 and 555-0123 are listed.",
+    "none": "In 2019 the fund returned 7.5 per cent on 1,250,000 units.",
+}
+
+
+def _spans(results: list[Any]) -> list[tuple[int, int, str, float]]:
+    return sorted({(r.start, r.end, r.entity_type, round(r.score, 6)) for r in results})
+
+
+def _upstream_after_dedupe(results: list[Any]) -> list[tuple[int, int, str, float]]:
+    from presidio_analyzer import EntityRecognizer
+
+    return _spans(EntityRecognizer.remove_duplicates(results))
+
+
+@pytest.mark.parametrize("text", list(URL_TEXTS.values()), ids=list(URL_TEXTS))
+def test_windowed_url_recognizer_equals_upstream(text: str) -> None:
+    from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+    upstream = UrlRecognizer()
+    ours = _windowed(UrlRecognizer, url_windows, False, name="UrlRecognizer")
+    assert _spans(ours.analyze(text, ["URL"])) == _spans(upstream.analyze(text, ["URL"]))
+
+
+def test_url_windows_skip_text_without_a_dotted_word() -> None:
+    assert list(url_windows(URL_TEXTS["none"])) == []
+    assert list(url_windows("x" * 100_000)) == []  # a long run without a dot costs one pass
+
+
+@pytest.mark.parametrize("text", list(PHONE_TEXTS.values()), ids=list(PHONE_TEXTS))
+def test_windowed_phone_recognizer_equals_upstream(text: str) -> None:
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    upstream = PhoneRecognizer()
+    ours = _windowed(PhoneRecognizer, phone_windows, True, name="PhoneRecognizer")
+    assert _upstream_after_dedupe(ours.analyze(text, ["PHONE_NUMBER"])) == _upstream_after_dedupe(
+        upstream.analyze(text, ["PHONE_NUMBER"]))
+
+
+def test_context_enhancer_matches_upstream_and_leaves_inputs_alone() -> None:
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+    from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
+
+    text = "Her ssn is 536-90-4399 and the file lists 536904399; Dana lives in Leeds."
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.add_recognizer(UsSsnRecognizer())
+    tokens = text.replace(";", " ;").replace(".", " .").split()
+    indices, pos = [], 0
+    for t in tokens:
+        pos = text.index(t, pos)
+        indices.append(pos)
+        pos += len(t)
+    artifacts = NlpArtifacts(entities=[], tokens=tokens, tokens_indices=indices,  # type: ignore[arg-type]
+                             lemmas=[t.lower() for t in tokens], nlp_engine=None, language="en")
+    artifacts.keywords = [t.lower() for t in tokens]  # as the screener sets them (no engine to derive them)
+
+    def run(**kwargs: Any) -> list[tuple[int, int, str, float]]:
+        engine = AnalyzerEngine(registry=registry, nlp_engine=_NoNlp(), supported_languages=["en"], **kwargs)
+        return _spans(engine.analyze(text, language="en", nlp_artifacts=artifacts))
+
+    upstream, ours = run(), run(context_aware_enhancer=_context_enhancer())
+    assert ours == upstream
+    scores = sorted(score for *_, score in ours)
+    assert len(scores) == 2 and scores[0] < 0.5 < scores[1]  # only the number next to 'ssn' was raised
+
+
+class _NoNlp:
+    """An NLP engine that is never asked for anything (the artifacts are given)."""
+
+    def is_loaded(self) -> bool:
+        return True
+
+    def get_supported_languages(self) -> list[str]:
+        return ["en"]
+
+    def get_supported_entities(self) -> list[str]:
+        return []
