@@ -94,6 +94,8 @@ class Screener:
             ("policy", policy.stamp),
             ("model", model),
             *((f"detector:{d.name}", getattr(d, "version", "1")) for d in self.detectors),
+            *((f"corpus:{name}", version) for d in self.detectors
+              for name, version in sorted(getattr(d, "corpora", {}).items())),
         )
 
     @classmethod

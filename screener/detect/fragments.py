@@ -72,6 +72,16 @@ class FragmentDetector:
         self.rules = rules or dict(DEFAULT_RULES)
         self.matcher = Matcher(stores, params)
 
+    @property
+    def corpora(self) -> dict[str, str]:
+        """Each store's name and version, for result stamps: kind, role, content digest (and pack id)."""
+        out = {}
+        for store in self.stores:
+            m = store.manifest
+            pack = f" pack:{m.pack_id}" if m.pack_id else ""
+            out[m.name] = f"{m.kind}/{m.role} sha256:{m.sha256[:16]}{pack}"
+        return out
+
     def classify(self, p: Passage) -> FragmentRule | None:
         if p.kind == "pack":
             rule = self.rules["pack"]

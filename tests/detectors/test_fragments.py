@@ -280,3 +280,20 @@ def test_rule_fixtures_against_the_demo_corpus(rules: RuleSet, tmp_path: Path) -
     index.close()
     pack.close()
     assert [f for f in failures if f] == []
+
+
+def test_results_are_stamped_with_each_corpus_version(stores: Path, rules: RuleSet) -> None:
+    names = ("halvorsen.db", "boiler.db", "halvorsen.pack")
+    config = ScreenerConfig(corpora_dir=stores, corpora=tuple(Path(n) for n in names))
+    detector = build_detector(config, rules)
+    assert isinstance(detector, FragmentDetector)
+    try:
+        stamps = detector.corpora
+        digests = {s.manifest.name: s.manifest.sha256[:16] for s in detector.stores}
+    finally:
+        detector.close()
+    assert sorted(stamps) == ["boilerplate", "halvorsen", "halvorsen-pack"]
+    assert stamps["halvorsen"] == f"index/protect sha256:{digests['halvorsen']}"
+    assert stamps["boilerplate"].startswith("index/suppress sha256:")
+    assert stamps["halvorsen-pack"].startswith("pack/protect sha256:") and " pack:" in stamps["halvorsen-pack"]
+    assert all(len(d) == 16 for d in digests.values())

@@ -137,3 +137,21 @@ def test_declared_employer_without_a_profile_is_said(engine: Screener) -> None:
     assert any(f.rule_id.startswith("EMP") for f in result.findings)
     assert "declared employer 'Globex Unknown plc' has no profile: its identifiers were not checked" in result.reasons
     assert not any("northwind" in r for r in result.reasons if "no profile" in r)
+
+
+def test_results_name_the_corpora_they_were_screened_against(engine: Screener) -> None:
+    from pathlib import Path
+
+    from screener.detect.fragments import build_detector
+
+    assert not any(k.startswith("corpus:") for k, _ in engine.screen("Plain words.").versions)
+    config = engine.config.model_copy(update={"corpora": (Path("demo"), Path("boilerplate"))})
+    detector = build_detector(config, engine.rules)
+    assert detector is not None
+    try:
+        versions = dict(Screener(config, engine.rules, engine.policy, [detector], engine.runner)
+                        .screen("Plain words.").versions)
+    finally:
+        detector.close()  # type: ignore[attr-defined]
+    assert versions["corpus:northwind"].startswith("index/protect sha256:")
+    assert versions["corpus:boilerplate"].startswith("index/suppress sha256:")
