@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from screener.detect.base import ScanInput
 from screener.detect.views import View, joined_view, needs_join
 from screener.model import Category, Evidence, Finding
-from screener.ruleset.regex import BoundedRegex, compile_pattern
+from screener.ruleset.regex import BoundedRegex, Prefilter, compile_pattern
 from screener.ruleset.schema import EntropyRule, PatternSpec, RegexRule
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ class RuleRunner:
                 cands = (compile_pattern(_QUOTED % rule.min_length, timeout=timeout),
                          compile_pattern(_ASSIGNED % rule.min_length, timeout=timeout))
                 self.entropy_rules.append((rule, cands))
+        self.prefilter = Prefilter([p.regex for _, pats in self.regex_rules for p in pats]
+                                   + [c for _, cands in self.entropy_rules for c in cands])
 
     def __bool__(self) -> bool:
         return bool(self.regex_rules or self.entropy_rules)
@@ -82,18 +84,23 @@ class RuleRunner:
         if self.closed_up and needs_join(text):
             view = joined_view(text, item.text)
             if len(view.text) != len(text):
-                spaced = self._regex(item, view.text, view)
-        for finding in (*self._regex(item, text), *spaced, *self._entropy(item, text)):
+                spaced = self._regex(item, view.text, self.prefilter.scan(view.text), view)
+        hits = self.prefilter.scan(text)
+        for finding in (*self._regex(item, text, hits), *spaced, *self._entropy(item, text, hits)):
             key = (finding.span.start, finding.span.end, finding.rule_id)
             if key not in found or found[key].score < finding.score:
                 found[key] = finding
         return [found[k] for k in sorted(found)]
 
-    def _regex(self, item: ScanInput, text: str, view: View | None = None) -> Iterator[Finding]:
-        """Regex rules over ``text``: the folded view itself, or a ``view`` of it mapped back through its map."""
+    def _regex(self, item: ScanInput, text: str, hits: frozenset[int] | None,
+               view: View | None = None) -> Iterator[Finding]:
+        """Regex rules over ``text``: the folded view itself, or a ``view`` of it mapped back through its map.
+        ``hits``: the prefilter's answer for ``text`` (patterns it does not report are skipped)."""
         method = "regex" if view is None else "regex-closed-up"
         for rule, patterns in self.regex_rules:
             for pat in patterns:
+                if not self.prefilter.may_match(pat.regex, hits):
+                    continue
                 for s, e in pat.regex.finditer(text, pat.spec.group):
                     if any(x.fullmatch(text[s:e]) for x in pat.exclude):
                         continue
@@ -105,11 +112,13 @@ class RuleRunner:
                         s, e = view.to_base(s, e)
                     yield self._finding(item, rule.id, rule.entity, s, e, score, method, pat.spec.name, context)
 
-    def _entropy(self, item: ScanInput, text: str) -> Iterator[Finding]:
+    def _entropy(self, item: ScanInput, text: str, hits: frozenset[int] | None) -> Iterator[Finding]:
         charset_of = _CHARSETS
         for rule, candidates in self.entropy_rules:
             charset = charset_of[rule.charset]
             for cand in candidates:
+                if not self.prefilter.may_match(cand, hits):
+                    continue
                 for s, e in cand.finditer(text, 1):
                     value = text[s:e]
                     if not set(value) <= charset or shannon(value) < _limit(rule, value):

@@ -5,7 +5,7 @@ UNSCANNED verdict, never a clean one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +28,12 @@ class BoundedRegex:
     engine: str = field(init=False, default="")
     _compiled: Any = field(init=False, default=None, repr=False, compare=False)
 
+    @property
+    def effective_source(self) -> str:
+        return f"(?i){self.source}" if self.ignore_case else self.source
+
     def __post_init__(self) -> None:
-        src = f"(?i){self.source}" if self.ignore_case else self.source
+        src = self.effective_source
         try:
             compiled: Any = re2.compile(src, _RE2_OPTIONS)
             engine = "re2"
@@ -70,6 +74,45 @@ class BoundedRegex:
                     yield s, e
         except TimeoutError as exc:
             raise PatternTimeout(f"pattern exceeded its {self.timeout}s budget") from exc
+
+
+class Prefilter:
+    """One RE2 pass over a text that tells which of many patterns can match in it at all.
+
+    The RE2 patterns go into one ``RE2::Set``; a pattern the set does not report has no match in the text,
+    so its own scan is skipped. Patterns of the fallback engine always run. The set holds a sentinel that
+    matches every text: RE2 reports nothing at all when its automaton runs out of memory, and a missing
+    sentinel then makes every pattern run (never a silent skip).
+    """
+
+    def __init__(self, patterns: Sequence[BoundedRegex]) -> None:
+        self._slot: dict[int, int] = {}
+        self._set: Any = None
+        candidates = [p for p in patterns if p.engine == "re2"]
+        if not candidates:
+            return
+        options = re2.Options()
+        options.log_errors = False
+        options.max_mem = 64 << 20
+        found = re2.Set.SearchSet(options)
+        self._sentinel = found.Add(r"\A")
+        for p in candidates:
+            self._slot[id(p)] = found.Add(p.effective_source)
+        found.Compile()
+        self._set = found
+
+    def scan(self, text: str) -> frozenset[int] | None:
+        """The set slots matching somewhere in ``text``; None when every pattern must run."""
+        if self._set is None:
+            return None
+        hits = self._set.Match(text)
+        if not hits or self._sentinel not in hits:
+            return None
+        return frozenset(hits)
+
+    def may_match(self, pattern: BoundedRegex, hits: frozenset[int] | None) -> bool:
+        slot = self._slot.get(id(pattern))
+        return hits is None or slot is None or slot in hits
 
 
 def compile_pattern(source: str, ignore_case: bool = False, timeout: float = 1.0) -> BoundedRegex:
