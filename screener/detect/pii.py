@@ -217,6 +217,62 @@ def prefer_patterns(results: list[Any], text: str) -> list[Any]:
     return sorted(out, key=lambda r: (r.start, r.end, r.entity_type))
 
 
+def _lazy_artifacts(chunk: DocChunk, entities: list[Any], scores: list[float], engine: Any) -> Any:
+    """Presidio's NlpArtifacts for one chunk whose token lists are built on first use.
+
+    Only the context enhancer reads them, and only for results of recognizers with context words; in most
+    texts there are none. Built in one pass over the token arrays: token texts stand in for spaCy tokens
+    (the enhancer reads only their length, and scans them once per result: strings make that cheap);
+    lemmas are the lower-cased tokens, as the lemmatizer (which needs the tagger) is not loaded; the context
+    keywords (tokens that are neither stop words nor punctuation, as Presidio picks them) are a set, as they
+    are only looked up.
+    """
+    from functools import cached_property
+
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    class LazyArtifacts(NlpArtifacts):  # type: ignore[misc]
+        def __init__(self) -> None:  # NlpArtifacts.__init__ would build the lists now
+            self.entities = entities
+            self.scores = scores
+            self.nlp_engine = engine
+            self.language = "en"
+
+        @cached_property
+        def _columns(self) -> tuple[list[str], list[int], set[str]]:
+            doc, whole = chunk.doc, chunk.text
+            texts: list[str] = []
+            indices: list[int] = []
+            keywords: set[str] = set()
+            if len(doc):
+                # arrays, not Token objects (costly to create), and the chunk's text, not Doc.text (rebuilt per access)
+                for idx, length, stop, punct in doc.to_array(["IDX", "LENGTH", "IS_STOP", "IS_PUNCT"]).tolist():
+                    token = whole[idx : idx + length]
+                    indices.append(idx)
+                    texts.append(token)
+                    if not stop and not punct:
+                        keywords.update(token.lower().split(":"))
+            return texts, indices, keywords
+
+        @property
+        def tokens(self) -> list[str]:  # type: ignore[override]
+            return self._columns[0]
+
+        @property
+        def tokens_indices(self) -> list[int]:  # type: ignore[override]
+            return self._columns[1]
+
+        @cached_property
+        def lemmas(self) -> list[str]:  # type: ignore[override]
+            return [t.lower() for t in self._columns[0]]
+
+        @property
+        def keywords(self) -> set[str]:  # type: ignore[override]
+            return self._columns[2]
+
+    return LazyArtifacts()
+
+
 class PiiDetector:
     name = "pii"
     requires_nlp = True
@@ -228,43 +284,10 @@ class PiiDetector:
         self._nlp_engine: Any = analyzer.nlp_engine
 
     def _artifacts(self, chunk: DocChunk) -> Any:
-        """Presidio's view of our Doc, built in one pass over the token arrays.
-
-        Token texts stand in for spaCy tokens (Presidio's context enhancer only reads their length, and scans
-        them once per result: a list of strings makes that scan cheap); lemmas are the lower-cased tokens,
-        as the lemmatizer (which needs the tagger) is not loaded; the context keywords (tokens that are
-        neither stop words nor punctuation, as Presidio picks them) are a set, as they are only looked up.
-        """
-        from presidio_analyzer.nlp_engine import NlpArtifacts
-
-        doc = chunk.doc
-        indices: list[int] = []
-        texts: list[str] = []
-        keywords: set[str] = set()
-        if len(doc):
-            # arrays, not Token objects (costly to create), and the chunk's text, not Doc.text (rebuilt per access)
-            columns = doc.to_array(["IDX", "LENGTH", "IS_STOP", "IS_PUNCT"]).tolist()
-            whole = chunk.text
-            for idx, length, stop, punct in columns:
-                token = whole[idx : idx + length]
-                indices.append(idx)
-                texts.append(token)
-                if not stop and not punct:
-                    keywords.update(token.lower().split(":"))
-        ents = list(doc.ents)
+        """Presidio's view of our Doc: the entities now, the token lists only if a recognizer asks for them."""
+        ents = list(chunk.doc.ents)
         entities, scores = self._nlp_engine._get_updated_entities(ents, [0.85] * len(ents))
-        artifacts = NlpArtifacts(
-            entities=entities,
-            tokens=texts,  # type: ignore[arg-type]
-            tokens_indices=indices,
-            lemmas=[t.lower() for t in texts],
-            nlp_engine=None,  # keywords are set below, as a set: Presidio tests membership only
-            language="en",
-            scores=scores,
-        )
-        artifacts.nlp_engine = self._nlp_engine
-        artifacts.keywords = keywords  # type: ignore[assignment]
-        return artifacts
+        return _lazy_artifacts(chunk, entities, scores, self._nlp_engine)
 
     def _chunk_findings(self, item: ScanInput, chunk: DocChunk) -> Iterator[Finding]:
         results = self.analyzer.analyze(
