@@ -126,6 +126,8 @@ def normalize(original: str) -> NormalizedText:
     """
     result = _fold_once(original)
     for _ in range(4):
+        if _settled(result.text):
+            break
         again = _fold_once(result.text)
         if again.text == result.text:
             break
@@ -133,6 +135,23 @@ def normalize(original: str) -> NormalizedText:
         ends = array("q", (result.ends[e - 1] for e in again.ends))
         result = NormalizedText(original=original, text=again.text, starts=starts, ends=ends)
     return result
+
+
+def _settled(text: str) -> bool:
+    """Whether another fold would leave ``text`` as it is, checked without building a map: every special
+    run must come out unchanged (a lone line break after a character that is not white space, or non-ASCII
+    characters that fold to themselves)."""
+    for m in _SPECIAL.finditer(text):
+        kind = m.lastgroup
+        if kind == "hyph":
+            return False
+        run = m.group()
+        if kind == "ws":
+            if run != "\n" or text[m.start() - 1 : m.start()] in (" ", "\n"):
+                return False
+        elif any(c.group().isspace() or _fold_cluster(c.group()) != c.group() for c in _CLUSTER.finditer(run)):
+            return False
+    return True
 
 
 def _fold_once(original: str) -> NormalizedText:

@@ -104,3 +104,24 @@ def test_redacting_a_folded_span_removes_it_from_the_original(
 def test_idempotent_on_its_own_output(original: str) -> None:
     once = normalize(original).text
     assert normalize(once).text == once
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, TEXT.map(lambda t: normalize(t).text)))
+def test_settled_text_is_a_fixed_point_of_one_more_fold(text: str) -> None:
+    from screener.text.normalize import _fold_once, _settled
+
+    if _settled(text):
+        assert _fold_once(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "settled"),
+    [("plain words\nand a line", True), ("caf\u00e9 na\u00efve", True), ("two  spaces", False),
+     ("tab\there", False), ("zero\u200bwidth", False), ("line-\nbreak", False), ("\u0430pple", False)],
+    ids=["plain", "accents", "double-space", "tab", "zero-width", "hyphen-break", "cyrillic"],
+)
+def test_settled_examples(text: str, settled: bool) -> None:
+    from screener.text.normalize import _settled
+
+    assert _settled(text) is settled
