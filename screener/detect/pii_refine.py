@@ -133,8 +133,9 @@ def _drop_reason(f: Finding, original: str) -> str | None:
     if f.entity == "ORGANIZATION":
         if span.strip().upper() in COMMON_ABBREVIATIONS:
             return "headings"
-        letters = [c for c in _line_of(original, f.span.start, f.span.end) if c.isalpha()]
-        if len(letters) > 3 and all(c.isupper() for c in letters) and len(span.split()) <= 3:
+        line = _line_of(original, f.span.start, f.span.end)  # prose lines stop at their first small letter
+        if (len(span.split()) <= 3 and all(c.isupper() for c in line if c.isalpha())
+                and sum(c.isalpha() for c in line) > 3):
             return "headings"
     return None
 
@@ -143,11 +144,13 @@ def _absorb(findings: list[Finding]) -> list[Finding]:
     """Of overlapping personal-data findings of one entity, keep the longest (ties: higher score)."""
     ranked = sorted(findings, key=lambda f: (-(f.span.end - f.span.start), -f.score, f.sort_key()))
     kept: list[Finding] = []
+    spans: dict[str, list[Span]] = {}  # kept personal-data spans by entity
     for f in ranked:
-        if f.category is Category.PERSONAL_DATA and any(
-            k.category is Category.PERSONAL_DATA and k.entity == f.entity and k.span.overlaps(f.span) for k in kept
-        ):
-            continue
+        if f.category is Category.PERSONAL_DATA:
+            same = spans.setdefault(f.entity, [])
+            if any(k.overlaps(f.span) for k in same):
+                continue
+            same.append(f.span)
         kept.append(f)
     return kept
 
