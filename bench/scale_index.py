@@ -1,11 +1,11 @@
 """Fingerprint index at scale: build time, size on disk and query time per submission as the corpus grows.
 
-Documents are slices of ``--doc-words`` words cut from the PAN13 source documents and the CUAD contracts
-(repeated with a per-pass perturbation, every n-th word dropped, when more documents are needed than the
-texts hold). Each query is a ``--query-words`` submission of unrelated text (court judgments of the TAB set,
-never indexed) with one 60-word passage of a random indexed document pasted in; the table reports whether
-that passage was found. The baseline is the smallest size in the same run: query time should stay nearly
-flat as the corpus grows.
+Documents are slices of ``--doc-words`` words cut from the PAN13 source documents and the CUAD contracts;
+when more documents are needed than the texts hold, further ones interleave the words of two slices, so that
+no query passage gains near-copies as the corpus grows. Each query is a ``--query-words`` submission of
+unrelated text (court judgments of the TAB set, never indexed) with one 60-word passage of a random indexed
+document pasted in; the table reports whether that passage was found. The baseline is the smallest size in
+the same run: query time should stay nearly flat as the corpus grows.
 
     python bench/scale_index.py                          # 1k and 10k documents (short)
     python bench/scale_index.py --sizes 1000,10000,100000
@@ -61,12 +61,20 @@ def filler_words(data: Path) -> list[str]:
 
 
 def documents(words: list[str], n: int, size: int) -> Iterator[tuple[str, str]]:
+    """``n`` documents of ``size`` words. Once the texts run out, further documents interleave the words of
+    two slices (real words and frequencies, but no passage shared with another document), so that every
+    query passage has exactly one source whatever the corpus size: near-copies would turn a larger corpus
+    into more true matches per query, which is another measurement."""
     per_pass = len(words) // size
     for i in range(n):
         passno, slot = divmod(i, per_pass)
         chunk = words[slot * size : (slot + 1) * size]
-        if passno:  # a perturbed repeat: drop every (passno + 6)-th word
-            chunk = [w for j, w in enumerate(chunk) if (j + passno) % (passno + 6)]
+        if passno:
+            other = (slot + passno * 7919) % per_pass
+            mate = words[other * size : (other + 1) * size]
+            start = (passno - 1) % 2  # the second pass starts with the slice's own words, the third with its mate's
+            mixed = [w for pair in zip(chunk, mate, strict=False) for w in pair]
+            chunk = mixed[start : start + size]
         yield f"doc{i:06d}", " ".join(chunk)
 
 

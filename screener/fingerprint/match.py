@@ -5,7 +5,10 @@
 2. Seeds: for an index, every shingle of the candidate's text is recomputed (all positions, not only the
    winnowed ones) and joined with the query's; for a pack, the stored fingerprints are the seeds.
 3. Passages: seeds are clustered (align.cluster_seeds) and filtered by seed count and length; index passages
-   are aligned word by word (align.align) for exact spans on both sides and a similarity.
+   are aligned word by word (align.align) for exact spans on both sides and a similarity. Edited passages
+   are snapped to sentences and grown by overlapping neighbour sentences (sentences.extend), then by chunks
+   of terms where sentence ends do not hold (sentences.extend_terms); pieces of one reused passage that the
+   alignment split are joined (_merge_close).
 4. Suppression: query terms covered by a passage of a suppression store (boilerplate, public text) give no
    seeds to protected stores.
 """
@@ -16,13 +19,13 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Indel
 
 from screener.errors import StoreError
 from screener.fingerprint.align import Alignment, align, cluster_seeds, word_range
-from screener.fingerprint.sentences import extend, sentence_ranges, sentence_seeds
+from screener.fingerprint.sentences import extend, extend_terms, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
 from screener.fingerprint.store import DocInfo, FingerprintStore
 from screener.text.normalize import NormalizedText, normalize
@@ -34,7 +37,7 @@ _PUNCT = re.compile(r"[.!?;:,\"')\]]+")
 
 @dataclass(frozen=True, slots=True)
 class MatchParams:
-    gap: int = 25  # terms between seeds of one passage
+    gap: int = 40  # terms between seeds of one passage
     min_seeds: int = 3
     min_terms: int = 6  # query terms a passage must span
     min_words: int = 8  # words of an aligned (index) passage
@@ -44,10 +47,13 @@ class MatchParams:
     max_weak_candidates: int = 20  # candidates sharing a single fingerprint are examined only to fill up to this
     pack_min_seeds: int = 2
     sentence_seeds: bool = True
-    sentence_dice: float = 0.4
+    sentence_dice: float = 0.3
     verbatim_words: int = 12  # a run of this many identical words is reported on its own
     snap_below: float = 0.9  # passages less similar than this are snapped to sentences and extended
-    extend_dice: float = 0.3
+    extend_dice: float = 0.2  # neighbouring sentences join a passage at this term overlap
+    term_chunk: int = 8  # then an edited passage grows by chunks of this many terms ...
+    term_share: float = 0.5  # ... of which at least this share occurs on the other side (0: off)
+    merge_chars: int = 250  # passages of one document this close on both sides become one (0: off)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +171,7 @@ class Matcher:
                         a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
                         (s_range[1] - s_range[0]) / max(1, source.doc_chars),
                     ))
-            out.extend(_best_per_region(found))
+            out.extend(_merge_close(_best_per_region(found), prm.merge_chars))
         return out
 
     def _pack_passages(
@@ -199,12 +205,17 @@ class Matcher:
         if not snap and grown == (qr, sr):
             return a
         qr, sr = grown
+        if snap and self.params.term_share > 0:
+            qr, sr = extend_terms(terms, source.terms, qr, sr, self.params.term_chunk, self.params.term_share)
         q_chars = (terms.starts[qr[0]], _tail(text, terms.ends[qr[1] - 1]))
         s_chars = (source.terms.starts[sr[0]], _tail(source.norm.text, source.terms.ends[sr[1] - 1]))
         qa, qb = word_range(words, *q_chars)
         sa, sb = word_range(source.words, *s_chars)
         similarity = Indel.normalized_similarity(words.words[qa:qb], source.words.words[sa:sb])
-        return Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity, a.verbatim and similarity >= 0.9)
+        grown_a = Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity, a.verbatim and similarity >= 0.9)
+        if a.verbatim and _weight(grown_a) < _weight(a):
+            return a  # a verbatim run grown on one side only: the growth explains less of the query than before
+        return grown_a
 
     def _source(self, store: FingerprintStore, info: DocInfo, hit_terms: list[int]) -> _Source:
         """A candidate's text, normalised, with its terms, words, shingle positions and sentences. A document
@@ -238,6 +249,11 @@ class Matcher:
         return source
 
 
+def _weight(a: Alignment) -> float:
+    """Query words explained by an alignment: its length in words times its similarity."""
+    return (a.q_words[1] - a.q_words[0]) * a.similarity
+
+
 def _best_per_region(passages: list[Passage]) -> list[Passage]:
     """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
     source must not turn one reused passage into several)."""
@@ -246,6 +262,31 @@ def _best_per_region(passages: list[Passage]) -> list[Passage]:
         if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
             kept.append(p)
     return sorted(kept, key=lambda p: p.q_chars)
+
+
+def _merge_close(passages: list[Passage], gap: int) -> list[Passage]:
+    """Join consecutive passages of one document whose query ranges and source ranges are each at most
+    ``gap`` characters apart (pieces of one reused passage that the alignment split); the joined passage's
+    similarity is the word-weighted mean of its pieces'."""
+    if gap <= 0 or len(passages) < 2:
+        return passages
+    out: list[Passage] = []
+    for p in sorted(passages, key=lambda p: p.q_chars):
+        last = out[-1] if out else None
+        if (last is not None and last.s_chars is not None and p.s_chars is not None
+                and p.q_chars[0] - last.q_chars[1] <= gap
+                and max(p.s_chars[0], last.s_chars[0]) - min(p.s_chars[1], last.s_chars[1]) <= gap):
+            words = last.words + p.words
+            s_chars = (min(last.s_chars[0], p.s_chars[0]), max(last.s_chars[1], p.s_chars[1]))
+            out[-1] = replace(
+                last, q_chars=(last.q_chars[0], max(last.q_chars[1], p.q_chars[1])), s_chars=s_chars, words=words,
+                similarity=(last.similarity * last.words + p.similarity * p.words) / max(1, words),
+                seeds=last.seeds + p.seeds,
+                coverage=last.coverage * (s_chars[1] - s_chars[0]) / max(1, last.s_chars[1] - last.s_chars[0]),
+            )
+            continue
+        out.append(p)
+    return out
 
 
 def _key(store: FingerprintStore) -> bytes:

@@ -101,3 +101,47 @@ def extend(
         (q_sents[qi][0] if qi < qi0 else q_range[0], q_sents[qj][1] if qj > qj0 else q_range[1]),
         (s_sents[si][0] if si < si0 else s_range[0], s_sents[sj][1] if sj > sj0 else s_range[1]),
     )
+
+
+def extend_terms(
+    q: Terms, s: Terms, q_range: tuple[int, int], s_range: tuple[int, int], chunk: int = 8,
+    min_share: float = 0.5, steps: int = 64,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Grow an edited passage term by term where sentence ends do not hold (shuffled or reflowed text).
+
+    On each side, the next ``chunk`` terms outside the passage join it when at least ``min_share`` of them
+    occur in the other side's passage (with a margin of one chunk); the passage then ends at the outermost
+    of those shared terms, never past it. Both sides grow in turn until neither does.
+    """
+    (qa, qb), (sa, sb) = q_range, s_range
+    for _ in range(steps):
+        s_near = frozenset(s.terms[max(0, sa - chunk) : sb + chunk])
+        q_near = frozenset(q.terms[max(0, qa - chunk) : qb + chunk])
+        na = _grow_left(q.terms, qa, s_near, chunk, min_share)
+        nb = _grow_right(q.terms, qb, s_near, chunk, min_share)
+        ma = _grow_left(s.terms, sa, q_near, chunk, min_share)
+        mb = _grow_right(s.terms, sb, q_near, chunk, min_share)
+        if (na, nb, ma, mb) == (qa, qb, sa, sb):
+            break
+        qa, qb, sa, sb = na, nb, ma, mb
+    return (qa, qb), (sa, sb)
+
+
+def _grow_left(terms: tuple[str, ...], start: int, near: frozenset[str], chunk: int, min_share: float) -> int:
+    window = terms[max(0, start - chunk) : start]
+    if not window or sum(t in near for t in window) < min_share * chunk:
+        return start
+    for i, t in enumerate(window):  # the outermost shared term
+        if t in near:
+            return start - len(window) + i
+    return start
+
+
+def _grow_right(terms: tuple[str, ...], end: int, near: frozenset[str], chunk: int, min_share: float) -> int:
+    window = terms[end : end + chunk]
+    if not window or sum(t in near for t in window) < min_share * chunk:
+        return end
+    for i in range(len(window) - 1, -1, -1):
+        if window[i] in near:
+            return end + i + 1
+    return end

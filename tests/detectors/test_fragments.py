@@ -297,3 +297,24 @@ def test_results_are_stamped_with_each_corpus_version(stores: Path, rules: RuleS
     assert stamps["boilerplate"].startswith("index/suppress sha256:")
     assert stamps["halvorsen-pack"].startswith("pack/protect sha256:") and " pack:" in stamps["halvorsen-pack"]
     assert all(len(d) == 16 for d in digests.values())
+
+
+def test_a_verbatim_quote_stays_verbatim_when_only_the_source_side_could_grow(tmp_path: Path, rules: RuleSet) -> None:
+    # The source's neighbouring sentences share many terms with the quote; the submission's do not.
+    quoted = ("Northgate acknowledges that, as between Northgate and Velora, Velora owns all worldwide right, "
+              "title and interest in the Velora Developments.")
+    doc = ("Velora grants Northgate a licence to the Velora Marks. Northgate does not acquire any right, title "
+           "or interest in the Velora Marks or the goodwill of Velora. " + quoted + " Northgate does not acquire "
+           "any right, title or ownership interest in the Velora Developments or in any Velora Marks.")
+    (tmp_path / "licence.txt").write_text(doc, encoding="utf-8")
+    corpus.build([tmp_path / "licence.txt"], "licences", tmp_path / "licences.db", key=KEY)
+    submission = f"When asked how ownership was usually split, I would quote this:\n\n{quoted}\n\nThat was typical."
+    detector = build_detector(ScreenerConfig(corpora=(tmp_path / "licences.db",)), rules)
+    assert isinstance(detector, FragmentDetector)
+    try:
+        (f,) = detector.detect(scan_input(submission))
+    finally:
+        detector.close()
+    assert f.rule_id == "FRG501" and f.evidence.similarity == 1.0
+    assert f.evidence.source_span is not None
+    assert doc[f.evidence.source_span.start : f.evidence.source_span.end].rstrip(".") == quoted.rstrip(".")

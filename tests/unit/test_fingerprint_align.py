@@ -69,3 +69,44 @@ def test_sentence_seeds_link_reworded_sentences() -> None:
     target = next(r for r in sentence_ranges(PRICING, s) if s.terms[r[0]] == "trades")
     assert seeds and all(target[0] <= j < target[1] for _, j in seeds)
     assert all(i < len(q) and q.starts[i] < query.index("Nothing") for i, _ in seeds)
+
+
+SHUFFLED_SOURCE = ("quarterly reconciliation breaks escalate regional controller within three business days "
+                   "unless treasury operations approves written exception signed deputy controller")
+
+
+@pytest.mark.parametrize(
+    ("query", "core", "expected"),
+    [
+        # the passage's words, shuffled, between unrelated text: both sides grow to the last shared term
+        ("weather stayed mild harvest festival drew crowds deputy controller signed written exception "
+         "treasury approves unless days business three within controller regional escalate breaks "
+         "puppet theatre opened downtown", ((12, 16), (10, 14)), ((7, 23), (2, 19))),
+        # nothing outside the core is shared: no growth
+        ("weather stayed mild harvest festival reconciliation breaks escalate regional puppet theatre opened",
+         ((5, 9), (1, 5)), ((5, 9), (1, 5))),
+    ],
+    ids=["shuffled-passage", "no-neighbours"],
+)
+def test_extend_terms_grows_over_shuffled_words_only(
+    query: str, core: tuple[tuple[int, int], tuple[int, int]], expected: tuple[tuple[int, int], tuple[int, int]],
+) -> None:
+    from screener.fingerprint.sentences import extend_terms
+
+    q, s = terms_of(query), terms_of(SHUFFLED_SOURCE)
+    assert extend_terms(q, s, core[0], core[1], chunk=4, min_share=0.5) == expected
+
+
+def test_merge_close_joins_pieces_of_one_passage_only() -> None:
+    from screener.fingerprint.match import Passage, _merge_close
+
+    def piece(q: tuple[int, int], s: tuple[int, int], words: int, sim: float) -> Passage:
+        return Passage("c", 1, "doc", None, q, s, words, sim, 5, "index", 0.1)
+
+    a, b = piece((0, 100), (0, 100), 10, 1.0), piece((150, 300), (120, 260), 30, 0.5)
+    far = piece((2000, 2100), (50, 90), 5, 1.0)
+    (joined, other) = _merge_close([b, far, a], 100)
+    assert joined.q_chars == (0, 300) and joined.s_chars == (0, 260) and joined.words == 40
+    assert joined.similarity == pytest.approx((1.0 * 10 + 0.5 * 30) / 40)
+    assert other == far
+    assert _merge_close([a, b], 0) == [a, b]  # off
