@@ -7,6 +7,7 @@ The e-mail recognizer's domain check uses tldextract's bundled suffix list, neve
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -217,30 +218,32 @@ def prefer_patterns(results: list[Any], text: str) -> list[Any]:
     return sorted(out, key=lambda r: (r.start, r.end, r.entity_type))
 
 
-def _lazy_artifacts(chunk: DocChunk, entities: list[Any], scores: list[float], engine: Any) -> Any:
-    """Presidio's NlpArtifacts for one chunk whose token lists are built on first use.
+@functools.cache
+def _lazy_artifacts_class() -> type:
+    """Presidio's NlpArtifacts for one chunk, with token lists built on first use (defined on first call, so
+    that importing this module does not import Presidio).
 
-    Only the context enhancer reads them, and only for results of recognizers with context words; in most
-    texts there are none. Built in one pass over the token arrays: token texts stand in for spaCy tokens
-    (the enhancer reads only their length, and scans them once per result: strings make that cheap);
+    Only the context enhancer reads the token lists, and only for results of recognizers with context words;
+    in most texts there are none. Built in one pass over the token arrays: token texts stand in for spaCy
+    tokens (the enhancer reads only their length, and scans them once per result: strings make that cheap);
     lemmas are the lower-cased tokens, as the lemmatizer (which needs the tagger) is not loaded; the context
     keywords (tokens that are neither stop words nor punctuation, as Presidio picks them) are a set, as they
     are only looked up.
     """
-    from functools import cached_property
-
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
     class LazyArtifacts(NlpArtifacts):  # type: ignore[misc]
-        def __init__(self) -> None:  # NlpArtifacts.__init__ would build the lists now
+        def __init__(self, chunk: DocChunk, entities: list[Any], scores: list[float], engine: Any) -> None:
+            # NlpArtifacts.__init__ would build the token lists now
+            self.chunk = chunk
             self.entities = entities
             self.scores = scores
             self.nlp_engine = engine
             self.language = "en"
 
-        @cached_property
+        @functools.cached_property
         def _columns(self) -> tuple[list[str], list[int], set[str]]:
-            doc, whole = chunk.doc, chunk.text
+            doc, whole = self.chunk.doc, self.chunk.text
             texts: list[str] = []
             indices: list[int] = []
             keywords: set[str] = set()
@@ -262,7 +265,7 @@ def _lazy_artifacts(chunk: DocChunk, entities: list[Any], scores: list[float], e
         def tokens_indices(self) -> list[int]:  # type: ignore[override]
             return self._columns[1]
 
-        @cached_property
+        @functools.cached_property
         def lemmas(self) -> list[str]:  # type: ignore[override]
             return [t.lower() for t in self._columns[0]]
 
@@ -270,7 +273,7 @@ def _lazy_artifacts(chunk: DocChunk, entities: list[Any], scores: list[float], e
         def keywords(self) -> set[str]:  # type: ignore[override]
             return self._columns[2]
 
-    return LazyArtifacts()
+    return LazyArtifacts
 
 
 class PiiDetector:
@@ -287,7 +290,7 @@ class PiiDetector:
         """Presidio's view of our Doc: the entities now, the token lists only if a recognizer asks for them."""
         ents = list(chunk.doc.ents)
         entities, scores = self._nlp_engine._get_updated_entities(ents, [0.85] * len(ents))
-        return _lazy_artifacts(chunk, entities, scores, self._nlp_engine)
+        return _lazy_artifacts_class()(chunk, entities, scores, self._nlp_engine)
 
     def _chunk_findings(self, item: ScanInput, chunk: DocChunk) -> Iterator[Finding]:
         results = self.analyzer.analyze(
