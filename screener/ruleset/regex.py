@@ -95,10 +95,13 @@ class Prefilter:
         options.log_errors = False
         options.max_mem = 64 << 20
         found = re2.Set.SearchSet(options)
-        self._sentinel = found.Add(r"\A")
-        for p in candidates:
-            self._slot[id(p)] = found.Add(p.effective_source)
-        found.Compile()
+        try:
+            self._sentinel = found.Add(r"\A")
+            slots = {id(p): found.Add(p.effective_source) for p in candidates}
+            found.Compile()
+        except re2.error:  # a set RE2 cannot build: no prefilter, every pattern runs
+            return
+        self._slot = slots
         self._set = found
 
     def scan(self, text: str) -> frozenset[int] | None:

@@ -52,3 +52,15 @@ def test_a_failed_set_makes_every_pattern_run() -> None:
 def test_no_re2_patterns_no_set() -> None:
     pre = Prefilter([PATTERNS["fallback"]])
     assert pre.scan("key=abc;") is None and pre.may_match(PATTERNS["fallback"], None)
+
+
+def test_a_set_that_cannot_be_built_leaves_every_pattern_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re2
+
+    def refuse(self: object) -> None:
+        raise re2.error("failed to compile Set")
+
+    monkeypatch.setattr(re2.Set, "Compile", refuse)
+    pre = Prefilter(list(PATTERNS.values()))
+    assert pre.scan("Ticket NW-12345") is None
+    assert runs(pre, "nothing here") == set(PATTERNS)
