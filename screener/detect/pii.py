@@ -60,8 +60,10 @@ def _offline_email_recognizer(context: list[str] | None) -> EntityRecognizer:
 
 _PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/\u2013\u00a0]{4,28}\d(?:\s*(?:x|ext\.?)\s*\d{1,6})?", re.I)
 _PHONE_MARGIN = 12  # characters either side, so the matcher sees the same neighbourhood it checks upstream
-_RUN = re.compile(r"\S+")
 _URL_HINT = re.compile(r"[a-z0-9.\-]\.[a-z]", re.I)  # every URL pattern needs a character, a dot and a letter
+_IP_HINT = re.compile(r":|\d\.\d")  # IPv6 needs a colon, IPv4 a dotted number
+_PASSPORT_HINT = re.compile(r"\d{8}")  # nine digits, or a letter and eight
+_MAC_HINT = re.compile(r"[0-9a-f]{2}[:-][0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}", re.I)
 
 Windows = Callable[[str], Iterable[tuple[int, int]]]
 
@@ -73,12 +75,32 @@ def phone_windows(text: str) -> Iterator[tuple[int, int]]:
             yield max(0, m.start() - _PHONE_MARGIN), min(len(text), m.end() + _PHONE_MARGIN)
 
 
-def url_windows(text: str) -> Iterator[tuple[int, int]]:
-    """Runs of non-space characters that can hold a URL. Presidio's URL patterns match no white space, so
-    every match lies inside one such run and the patterns find the same matches there as in the whole text."""
-    for m in _RUN.finditer(text):
-        if "." in m.group() and _URL_HINT.search(m.group()):
-            yield m.span()
+def run_windows(hint: re.Pattern[str]) -> Windows:
+    """The runs of non-space characters in which ``hint`` occurs.
+
+    For recognizers whose patterns match no white space and test the surroundings of a match only for what
+    is absent (``\b``, negative look-arounds), every match lies inside one such run, and the start and end
+    of the run answer those tests as the white space around it does: the patterns find the same matches in
+    the runs as in the whole text. Each run is visited once, however many hints it holds.
+    """
+
+    def windows(text: str) -> Iterator[tuple[int, int]]:
+        end = 0
+        for m in hint.finditer(text):
+            if m.start() < end:
+                continue
+            start = m.start()
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            end = m.end()
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            yield start, end
+
+    return windows
+
+
+url_windows = run_windows(_URL_HINT)
 
 
 def _windowed(base: type[EntityRecognizer], windows: Windows, drop_nested: bool, **kwargs: Any) -> EntityRecognizer:
@@ -132,6 +154,11 @@ def _context_enhancer() -> ContextAwareEnhancer:
     return ContextWhereNeeded()
 
 
+# Recognizers run only on the runs of non-space characters holding their hint (see run_windows)
+_RUN_HINTS = {"UrlRecognizer": _URL_HINT, "IpRecognizer": _IP_HINT, "UsPassportRecognizer": _PASSPORT_HINT,
+              "MacAddressRecognizer": _MAC_HINT}
+
+
 def _recognizer(rule: PresidioRule, entities: list[str]) -> EntityRecognizer:
     from presidio_analyzer import predefined_recognizers
 
@@ -142,10 +169,10 @@ def _recognizer(rule: PresidioRule, entities: list[str]) -> EntityRecognizer:
         from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
         return _windowed(PhoneRecognizer, phone_windows, True, context=context, name="PhoneRecognizer")
-    if rule.recognizer == "UrlRecognizer":
-        from presidio_analyzer.predefined_recognizers import UrlRecognizer
-
-        return _windowed(UrlRecognizer, url_windows, False, context=context, name="UrlRecognizer")
+    if rule.recognizer in _RUN_HINTS:
+        base = getattr(predefined_recognizers, rule.recognizer)
+        hint = run_windows(_RUN_HINTS[rule.recognizer])
+        return _windowed(base, hint, False, name=rule.recognizer, **({"context": context} if context else {}))
     if rule.recognizer == "SpacyRecognizer":
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 

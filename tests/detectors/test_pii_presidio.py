@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from screener.detect.pii import _context_enhancer, _windowed, phone_windows, url_windows
+from screener.detect.pii import _RUN_HINTS, _context_enhancer, _windowed, phone_windows, run_windows, url_windows
 
 URL_TEXTS = {
     "schema": "See https://portal.example.com/docs?id=7 for the form.",
@@ -43,6 +43,45 @@ def test_windowed_url_recognizer_equals_upstream(text: str) -> None:
     upstream = UrlRecognizer()
     ours = _windowed(UrlRecognizer, url_windows, False, name="UrlRecognizer")
     assert _spans(ours.analyze(text, ["URL"])) == _spans(upstream.analyze(text, ["URL"]))
+
+
+RUN_TEXTS = {
+    "ipv4": "The gateway 10.0.12.7 and 192.168.1.254/24 answered; 999.1.1.1 did not.",
+    "ipv6": "Hosts fe80::1%eth0, 2001:db8::8a2e:370:7334 and ::ffff:192.0.2.128 replied (see ::).",
+    "ip-in-prose": "As follows: version 3.2.1 shipped at 10:30, ratio 1:2.",
+    "passport": "Passport 912803456 and C03005988 were checked; 12345678 is too short.",
+    "mac": "Adapters 00:1A:2B:3C:4D:5E, 00-1a-2b-3c-4d-5f and 0011.2233.4455 were seen.",
+    "edges": "(10.0.0.1) [912803456] 'fe80::2' 00:1a:2b:3c:4d:5e.",
+    "unicode-space": "Address\u00a010.1.2.3\u2003and\u3000fe80::9 here.",
+}
+
+
+@pytest.mark.parametrize("recognizer", ["IpRecognizer", "UsPassportRecognizer", "MacAddressRecognizer",
+                                        "UrlRecognizer"])
+@pytest.mark.parametrize("text", list(RUN_TEXTS.values()), ids=list(RUN_TEXTS))
+def test_run_windowed_recognizers_equal_upstream(recognizer: str, text: str) -> None:
+    from presidio_analyzer import predefined_recognizers
+
+    base = getattr(predefined_recognizers, recognizer)
+    upstream = base()
+    ours = _windowed(base, run_windows(_RUN_HINTS[recognizer]), False, name=recognizer)
+    entities = upstream.supported_entities
+    assert _spans(ours.analyze(text, entities)) == _spans(upstream.analyze(text, entities))
+
+
+@pytest.mark.parametrize("recognizer", ["IpRecognizer", "UsPassportRecognizer", "MacAddressRecognizer"])
+def test_run_texts_hold_matches_for_each_recognizer(recognizer: str) -> None:
+    from presidio_analyzer import predefined_recognizers
+
+    upstream = getattr(predefined_recognizers, recognizer)()
+    assert sum(len(upstream.analyze(t, upstream.supported_entities)) for t in RUN_TEXTS.values()) >= 3
+
+
+def test_run_windows_visit_each_run_once() -> None:
+    import re
+
+    text = "a.b.c.d.e " + "x" * 50_000 + " k.l"
+    assert list(run_windows(re.compile(r"\.\w"))(text)) == [(0, 9), (len(text) - 3, len(text))]
 
 
 def test_url_windows_skip_text_without_a_dotted_word() -> None:
