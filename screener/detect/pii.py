@@ -100,8 +100,6 @@ def run_windows(hint: re.Pattern[str]) -> Windows:
     return windows
 
 
-url_windows = run_windows(_URL_HINT)
-
 
 def _windowed(base: type[EntityRecognizer], windows: Windows, drop_nested: bool, **kwargs: Any) -> EntityRecognizer:
     """A Presidio recognizer run only on the windows of the text where its entity can be.

@@ -196,7 +196,9 @@ class Matcher:
 
     def _snap(self, a: Alignment, text: str, terms: Terms, q_sents: list[tuple[int, int]], words: Words,
               source: _Source, snap: bool = True) -> Alignment:
-        """Whole sentences for an edited passage, grown by overlapping neighbours (sentences.extend)."""
+        """Whole sentences for an edited passage, grown by overlapping neighbours (sentences.extend) and then by
+        chunks of shared terms (sentences.extend_terms). A verbatim run (``snap`` false) only gains neighbour
+        sentences, and keeps its own alignment when the growth would explain fewer query words."""
         qr = (bisect_left(terms.starts, a.q_chars[0]), bisect_right(terms.ends, a.q_chars[1]))
         sr = (bisect_left(source.terms.starts, a.s_chars[0]), bisect_right(source.terms.ends, a.s_chars[1]))
         if qr[0] >= qr[1] or sr[0] >= sr[1]:

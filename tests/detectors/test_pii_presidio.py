@@ -1,5 +1,5 @@
-"""The Presidio adapter's shortcuts give upstream's results: windowed recognizers (URL, phone) and the
-context enhancer that skips results of recognizers without context words."""
+"""The Presidio adapter's shortcuts give upstream's results: windowed recognizers (URL, IP, passport, MAC,
+phone) and the context enhancer that skips results of recognizers without context words."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from screener.detect.pii import _RUN_HINTS, _context_enhancer, _windowed, phone_windows, run_windows, url_windows
+from screener.detect.pii import _RUN_HINTS, _context_enhancer, _windowed, phone_windows, run_windows
 
 URL_TEXTS = {
     "schema": "See https://portal.example.com/docs?id=7 for the form.",
@@ -36,15 +36,6 @@ def _upstream_after_dedupe(results: list[Any]) -> list[tuple[int, int, str, floa
     return _spans(EntityRecognizer.remove_duplicates(results))
 
 
-@pytest.mark.parametrize("text", list(URL_TEXTS.values()), ids=list(URL_TEXTS))
-def test_windowed_url_recognizer_equals_upstream(text: str) -> None:
-    from presidio_analyzer.predefined_recognizers import UrlRecognizer
-
-    upstream = UrlRecognizer()
-    ours = _windowed(UrlRecognizer, url_windows, False, name="UrlRecognizer")
-    assert _spans(ours.analyze(text, ["URL"])) == _spans(upstream.analyze(text, ["URL"]))
-
-
 RUN_TEXTS = {
     "ipv4": "The gateway 10.0.12.7 and 192.168.1.254/24 answered; 999.1.1.1 did not.",
     "ipv6": "Hosts fe80::1%eth0, 2001:db8::8a2e:370:7334 and ::ffff:192.0.2.128 replied (see ::).",
@@ -53,11 +44,12 @@ RUN_TEXTS = {
     "mac": "Adapters 00:1A:2B:3C:4D:5E, 00-1a-2b-3c-4d-5f and 0011.2233.4455 were seen.",
     "edges": "(10.0.0.1) [912803456] 'fe80::2' 00:1a:2b:3c:4d:5e.",
     "unicode-space": "Address\u00a010.1.2.3\u2003and\u3000fe80::9 here.",
+    **{f"url-{name}": text for name, text in URL_TEXTS.items()},
 }
+RUN_RECOGNIZERS = sorted(_RUN_HINTS)
 
 
-@pytest.mark.parametrize("recognizer", ["IpRecognizer", "UsPassportRecognizer", "MacAddressRecognizer",
-                                        "UrlRecognizer"])
+@pytest.mark.parametrize("recognizer", RUN_RECOGNIZERS)
 @pytest.mark.parametrize("text", list(RUN_TEXTS.values()), ids=list(RUN_TEXTS))
 def test_run_windowed_recognizers_equal_upstream(recognizer: str, text: str) -> None:
     from presidio_analyzer import predefined_recognizers
@@ -69,7 +61,7 @@ def test_run_windowed_recognizers_equal_upstream(recognizer: str, text: str) -> 
     assert _spans(ours.analyze(text, entities)) == _spans(upstream.analyze(text, entities))
 
 
-@pytest.mark.parametrize("recognizer", ["IpRecognizer", "UsPassportRecognizer", "MacAddressRecognizer"])
+@pytest.mark.parametrize("recognizer", RUN_RECOGNIZERS)
 def test_run_texts_hold_matches_for_each_recognizer(recognizer: str) -> None:
     from presidio_analyzer import predefined_recognizers
 
@@ -85,6 +77,7 @@ def test_run_windows_visit_each_run_once() -> None:
 
 
 def test_url_windows_skip_text_without_a_dotted_word() -> None:
+    url_windows = run_windows(_RUN_HINTS["UrlRecognizer"])
     assert list(url_windows(URL_TEXTS["none"])) == []
     assert list(url_windows("x" * 100_000)) == []  # a long run without a dot costs one pass
 
@@ -99,7 +92,14 @@ def test_windowed_phone_recognizer_equals_upstream(text: str) -> None:
         upstream.analyze(text, ["PHONE_NUMBER"]))
 
 
-def test_context_enhancer_matches_upstream_and_leaves_inputs_alone() -> None:
+def test_phone_texts_hold_matches() -> None:
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    upstream = PhoneRecognizer()
+    assert sum(len(upstream.analyze(t, ["PHONE_NUMBER"])) for t in PHONE_TEXTS.values()) >= 3
+
+
+def test_context_enhancer_matches_upstream() -> None:
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpArtifacts
     from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
