@@ -4,10 +4,16 @@ Overlapping findings are resolved first, by one explicit rule: overlapping spans
 the union takes the entity and operator of the finding that ranks highest by (category priority: secret >
 fragment > marking > employer > personal data; then score; then length; then rule id). Placeholders are
 numbered per entity and consistent within a submission: the same person (same entity, same text up to case
-and spacing) is ``<PERSON_1>`` everywhere. Operators: ``replace`` (the placeholder, default), ``redact``
-(remove), ``mask`` (``*`` for every character), ``hash`` (keyed SHA-256 with the configured redaction key),
-``keep``. Operators are chosen per rule id, else per category (``secret: mask``), else ``replace``.
-The caller's findings are never changed; spans are replaced right to left by Presidio.
+and spacing) is ``<PERSON_1>`` everywhere. Operators: ``replace`` (the entity's placeholder, default),
+``redact`` (remove the text, leaving the category's placeholder, ``<PROPRIETARY_FRAGMENT_1>``: a removal is
+never an unmarked hole), ``mask`` (``*`` for every character), ``hash`` (keyed SHA-256 with the configured
+redaction key), ``keep``. Operators are chosen per rule id, else per category (``secret: mask``), else
+``replace``. The caller's findings are never changed; spans are replaced right to left by Presidio.
+
+Before merging, every span is widened so that no part of a longer identifier stays in the clear, whatever
+span a detector returned (see :func:`widen`): a span that ends inside a word takes the whole word, and a span
+holding a digit takes the whole run of identifier-like tokens around it (``2223 0031 2200 3222``,
+``GB82 WEST 1234 5698 7654 32``, ``+44 20 7946 0000``).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from screener.errors import ConfigError
-from screener.model import CATEGORY_PRIORITY, Finding, Span
+from screener.model import CATEGORY_PRIORITY, Category, Finding, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,26 +37,107 @@ def _rank(f: Finding) -> tuple[int, float, int, str]:
     return (CATEGORY_PRIORITY[f.category], f.score, len(f.span), f.rule_id)
 
 
-def resolve_overlaps(findings: Iterable[Finding], operators: Mapping[str, str] | None = None) -> list[Replacement]:
-    """Non-overlapping replacements, in text order, by the merge rule above."""
+# Characters that join the tokens of one identifier: a single space (also no-break and thin) or a dash.
+_JOINERS = frozenset(" \u00a0\u2009\u202f-\u2010\u2011\u2012\u2013")
+_BRIDGE_LETTERS = 4  # a letters-only token this short joins a run between two tokens holding digits (a bank code)
+
+
+def _token_left(text: str, end: int) -> int:
+    start = end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    return start
+
+
+def _token_right(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return end
+
+
+def _has_digit(token: str) -> bool:
+    return any(c.isdigit() for c in token)
+
+
+def _joined_left(text: str, start: int) -> tuple[int, str] | None:
+    """The token just before ``start`` when one joiner alone separates them: (its start, its text)."""
+    if start < 2 or text[start - 1] not in _JOINERS or not text[start - 2].isalnum():
+        return None
+    begin = _token_left(text, start - 1)
+    return begin, text[begin:start - 1]
+
+
+def _joined_right(text: str, end: int) -> tuple[int, str] | None:
+    """The token just after ``end`` when one joiner alone separates them: (its end, its text)."""
+    if end + 1 >= len(text) or text[end] not in _JOINERS or not text[end + 1].isalnum():
+        return None
+    stop = _token_right(text, end + 1)
+    return stop, text[end + 1:stop]
+
+
+def widen(text: str, span: Span) -> Span:
+    """The span to redact for a finding at ``span``: never part of a word, never part of an identifier run.
+
+    First the span grows to whole words. If it then holds a digit, it grows over the run of identifier-like
+    tokens it sits in: tokens of letters and digits separated by one space or one dash, each holding a digit;
+    a letters-only token of at most four letters joins the run only between two such tokens (the bank code
+    of an IBAN). A run ends at any other character, two separators in a row, or a plain word.
+    """
+    start, end = _token_left(text, span.start), _token_right(text, span.end)
+    if start == end or not _has_digit(text[start:end]):
+        return Span(start, end)
+    while (left := _joined_left(text, start)) is not None:
+        begin, token = left
+        if not _has_digit(token):
+            beyond = _joined_left(text, begin)
+            if not (token.isalpha() and len(token) <= _BRIDGE_LETTERS and beyond and _has_digit(beyond[1])):
+                break
+            begin = beyond[0]
+        start = begin
+    while (right := _joined_right(text, end)) is not None:
+        stop, token = right
+        if not _has_digit(token):
+            beyond = _joined_right(text, stop)
+            if not (token.isalpha() and len(token) <= _BRIDGE_LETTERS and beyond and _has_digit(beyond[1])):
+                break
+            stop = beyond[0]
+        end = stop
+    return Span(start, end)
+
+
+def resolve_overlaps(findings: Iterable[Finding], operators: Mapping[str, str] | None = None,
+                     text: str | None = None) -> list[Replacement]:
+    """Non-overlapping replacements, in text order, by the merge rule above.
+
+    With ``text``, each span is first widened by :func:`widen`; spans that then touch or overlap merge.
+    """
     operators = operators or {}
-    ordered = sorted(findings, key=lambda f: (f.span.start, -f.span.end))
+    spans = {f: widen(text, f.span) if text is not None else f.span for f in findings}
+    ordered = sorted(spans, key=lambda f: (spans[f].start, -spans[f].end))
     groups: list[list[Finding]] = []
     end = -1
     for f in ordered:
-        if groups and f.span.start < end:
+        # Widened spans that meet merge too: two halves of one card number become one placeholder.
+        if groups and (spans[f].start < end or (text is not None and spans[f].start == end)):
             groups[-1].append(f)
-            end = max(end, f.span.end)
+            end = max(end, spans[f].end)
         else:
             groups.append([f])
-            end = f.span.end
+            end = spans[f].end
     out = []
     for group in groups:
         winner = max(group, key=_rank)
-        span = Span(min(f.span.start for f in group), max(f.span.end for f in group))
+        span = Span(min(spans[f].start for f in group), max(spans[f].end for f in group))
         operator = operators.get(winner.rule_id) or operators.get(winner.category.value) or "replace"
-        out.append(Replacement(span, winner.entity, operator, winner))
+        entity = _category_entity(winner.category) if operator == "redact" else winner.entity
+        out.append(Replacement(span, entity, operator, winner))
     return out
+
+
+def _category_entity(category: Category) -> str:
+    """``proprietary-fragment`` -> ``PROPRIETARY_FRAGMENT``: the placeholder name of a removal."""
+    return category.value.upper().replace("-", "_")
 
 
 def _key(text: str) -> str:
@@ -83,7 +170,7 @@ class Redactor:
         self.engine = AnonymizerEngine()  # type: ignore[no-untyped-call]
 
     def _config(self, operator: str, placeholder: str, length: int) -> tuple[str, dict[str, object]]:
-        if operator == "replace":
+        if operator in ("replace", "redact"):  # a removal leaves its category's placeholder, never a hole
             return "replace", {"new_value": placeholder}
         if operator == "mask":
             return "mask", {"masking_char": "*", "chars_to_mask": length, "from_end": False}
@@ -94,7 +181,7 @@ class Redactor:
     def redact(self, text: str, findings: Iterable[Finding]) -> str:
         from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
-        replacements = resolve_overlaps(findings, self.operators)
+        replacements = resolve_overlaps(findings, self.operators, text)
         if not replacements:
             return text
         names = placeholders(text, replacements)

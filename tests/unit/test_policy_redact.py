@@ -80,7 +80,7 @@ def test_overlaps_merge_and_the_higher_category_wins() -> None:
 
 @pytest.mark.parametrize(
     ("operator", "expected"),
-    [("redact", " met"), ("mask", "************** met"), ("keep", "Dana Whitfield met")],
+    [("redact", "<PERSONAL_DATA_1> met"), ("mask", "************** met"), ("keep", "Dana Whitfield met")],
     ids=["redact", "mask", "keep"],
 )
 def test_operators(operator: str, expected: str) -> None:
@@ -107,7 +107,7 @@ def test_operator_by_category_and_rule_id_precedence() -> None:
     findings = [f("PII101", Category.PERSONAL_DATA, 0, 14), f("PII110", Category.PERSONAL_DATA, 53, 70,
                                                               entity="EMAIL_ADDRESS")]
     out = Redactor({"personal-data": "mask", "PII110": "redact"}).redact(TEXT, findings)
-    assert out.startswith("************** met") and out.endswith("at  today.")
+    assert out.startswith("************** met") and out.endswith("at <PERSONAL_DATA_1> today.")
 
 
 def test_config_rejects_unknown_operator_keys() -> None:
