@@ -30,8 +30,11 @@ from screener.commands.report import report as report_cmd
 from screener.errors import ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from screener.config import ScreenerConfig
     from screener.engine import Screener
+    from screener.model import ScreenedWith, ScreenResult
     from screener.review import Overrides
 
 app = typer.Typer(
@@ -54,11 +57,17 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="YAML con
 PolicyOpt = Annotated[str | None, typer.Option(help="Policy name under rules/policies, or a policy file. "
                                                     "Example: --policy strict")]
 EmployerOpt = Annotated[list[str] | None, typer.Option("--employer", "-e",
-                                                       help="Employer profile id to switch on for every "
-                                                            "submission; repeatable. Example: -e northwind")]
-AllEmployersOpt = Annotated[bool, typer.Option("--all-employers", help="Switch on every employer profile.")]
+                                                       help="Screen with only this employer profile (and those a "
+                                                            "submission declares); repeatable. Default: every "
+                                                            "profile. Example: -e northwind")]
+AllEmployersOpt = Annotated[bool, typer.Option("--all-employers", help="Every employer profile (the default).")]
+NoEmployersOpt = Annotated[bool, typer.Option("--no-employers", help="No employer profile beyond those a "
+                                                                    "submission declares.")]
 CorpusOpt = Annotated[list[Path] | None, typer.Option("--corpus", help="Fingerprint index (.db) or pack (.pack) to "
-                                                                       "match against; repeatable.")]
+                                                                       "match against instead of every store in "
+                                                                       "corpora/; repeatable.")]
+NoCorpusOpt = Annotated[bool, typer.Option("--no-corpus", help="Match against no corpus (copied passages are not "
+                                                               "looked for).")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Installed spaCy model or model directory.")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules/).")]
 
@@ -77,15 +86,22 @@ def _setup_logging() -> None:
 
 
 def _config(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
-            corpora: list[Path] | None, model: str | None, rules: Path | None) -> ScreenerConfig:
+            corpora: list[Path] | None, model: str | None, rules: Path | None, no_employers: bool = False,
+            no_corpus: bool = False) -> ScreenerConfig:
+    """The configuration: by default every employer profile and every store in corpora/ are in force;
+    ``--employer`` and ``--corpus`` narrow them, ``--no-employers`` and ``--no-corpus`` switch them off."""
     from screener.config import ScreenerConfig
 
+    if no_employers and (employers or all_employers):
+        raise ConfigError("--no-employers cannot be combined with --employer or --all-employers", code="E200")
+    if no_corpus and corpora:
+        raise ConfigError("--no-corpus cannot be combined with --corpus", code="E200")
     return ScreenerConfig.load(
         config,
         policy=policy,
-        employers=tuple(employers) if employers else None,
-        all_employers=all_employers or None,
-        corpora=tuple(corpora) if corpora else None,
+        employers=() if no_employers else tuple(employers) if employers else None,
+        all_employers=False if no_employers else all_employers or None,
+        corpora=() if no_corpus else tuple(corpora) if corpora else None,
         nlp_model=model,
         rules_dir=rules,
     )
@@ -93,10 +109,10 @@ def _config(config: Path | None, policy: str | None, employers: list[str] | None
 
 def _screener(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
               corpora: list[Path] | None, model: str | None, rules: Path | None,
-              allowlist: Overrides | None = None) -> Screener:
+              allowlist: Overrides | None = None, no_employers: bool = False, no_corpus: bool = False) -> Screener:
     from screener.engine import Screener
 
-    cfg = _config(config, policy, employers, all_employers, corpora, model, rules)
+    cfg = _config(config, policy, employers, all_employers, corpora, model, rules, no_employers, no_corpus)
     with err_console.status("loading model and rules", spinner="dots"):
         return Screener.from_config(cfg, allowlist=allowlist)
 
@@ -122,7 +138,9 @@ def scan(
     policy: PolicyOpt = None,
     employer: EmployerOpt = None,
     all_employers: AllEmployersOpt = False,
+    no_employers: NoEmployersOpt = False,
     corpus: CorpusOpt = None,
+    no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
@@ -152,7 +170,8 @@ def scan(
 
             log = AuditLog(audit_log)
             allowlist = overrides_from_log(log)
-        engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist)
+        engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist, no_employers,
+                           no_corpus)
         submissions = list(iter_paths(paths, engine.config))
         results = []
         started = time.perf_counter()
@@ -200,6 +219,7 @@ def scan(
                         print_findings(console, r)
         if not quiet:
             err_console.print(summary_table(results, seconds, engine.policy.name))
+            _print_provenance(engine.screened_with, results)
         failing = sum(engine.fails(r) for r in results)
         raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
@@ -213,7 +233,9 @@ def redact(
     policy: PolicyOpt = None,
     employer: EmployerOpt = None,
     all_employers: AllEmployersOpt = False,
+    no_employers: NoEmployersOpt = False,
     corpus: CorpusOpt = None,
+    no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
 ) -> None:
@@ -226,7 +248,8 @@ def redact(
         from screener.inputs import iter_paths
         from screener.report.jsonl import atomic_writer
 
-        engine = _screener(config, policy, employer, all_employers, corpus, model, rules)
+        engine = _screener(config, policy, employer, all_employers, corpus, model, rules, None, no_employers,
+                           no_corpus)
         subs = list(iter_paths([file], engine.config))
         if len(subs) != 1 or file.is_dir():
             err_console.print("error [E200] redact takes exactly one text file")
@@ -259,7 +282,9 @@ def batch(
     policy: PolicyOpt = None,
     employer: EmployerOpt = None,
     all_employers: AllEmployersOpt = False,
+    no_employers: NoEmployersOpt = False,
     corpus: CorpusOpt = None,
+    no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
 ) -> None:
@@ -278,8 +303,11 @@ def batch(
         from screener.inputs import iter_paths
         from screener.model import Verdict
         from screener.policy import Policy
+        from screener.provenance import planned_provenance
 
-        cfg = _config(config, policy, employer, all_employers, corpus, model, rules)
+        cfg = _config(config, policy, employer, all_employers, corpus, model, rules, no_employers, no_corpus)
+        plan = planned_provenance(cfg)
+        _warn_off(plan)
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(_dask_client(dask, workers)) if dask else None
             run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers, client=client)
@@ -292,9 +320,29 @@ def batch(
         counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items()))
         err_console.print(f"{summary.submissions} submissions in {summary.parts} parts "
                           f"({summary.skipped_parts} already done) in {summary.seconds:.1f}s: {counts}")
+        _print_provenance(plan)
         pol = Policy.load(cfg.policy_file())
         failing = any(pol.fails(Verdict(v)) for v, n in summary.verdicts.items() if n)
         raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _print_provenance(base: ScreenedWith, results: Sequence[ScreenResult] = ()) -> None:
+    """The summary's provenance lines: detector families, profiles and corpora in force, and what is off."""
+    declared = sorted({p for r in results if r.screened_with for p in r.screened_with.profiles} - set(base.profiles))
+    profiles = ", ".join(base.profiles) or "none"
+    if declared:
+        profiles += f" (+ declared: {', '.join(declared)})"
+    err_console.print(f"screened with: detectors {', '.join(base.detectors) or 'none'}", highlight=False)
+    err_console.print(f"  employer profiles: {profiles}", highlight=False)
+    err_console.print(f"  corpora: {', '.join(base.corpora) or 'none'}", highlight=False)
+    for family, why in base.off:
+        err_console.print(f"  [bold red]OFF[/] {family}: {why}", highlight=False)
+
+
+def _warn_off(provenance: ScreenedWith) -> None:
+    """One warning line on stderr per detector family that is off (the library logs the same for scan)."""
+    for family, why in provenance.off:
+        err_console.print(f"[bold yellow]warning[/]: detector family {family} is off: {why}", highlight=False)
 
 
 def _dask_client(address: str, workers: int) -> Any:

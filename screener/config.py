@@ -25,6 +25,13 @@ def bundled_dir(name: str) -> Path:
     return Path(env) if env else _REPO_ROOT / name
 
 
+def bundled_corpora(directory: Path) -> list[Path]:
+    """Every fingerprint store directly in ``directory`` (``*.db``, ``*.pack``), sorted by name; [] if none."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix in (".db", ".pack") and p.is_file())
+
+
 class ScreenerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -49,14 +56,32 @@ class ScreenerConfig(BaseModel):
     id_field: str = "id"
     expert_field: str = "expert_id"
     employers_field: str = "employers"
-    # Employer profiles switched on for every submission, besides those declared in its metadata.
+    # Employer profiles in force. By default every profile under rules_dir/employers screens every submission.
+    # ``employers`` narrows that to the profiles named (giving it without ``all_employers`` sets
+    # ``all_employers`` to false); a submission's declared employers are screened in any case.
     employers: tuple[str, ...] = ()
-    all_employers: bool = False
+    all_employers: bool = True
     # Post-processing of the model's personal-data spans (screener/detect/pii_refine.py); steps can be skipped
     # by name to measure what each contributes.
     refine: bool = True
     refine_skip: tuple[str, ...] = ()
+    # Fingerprint stores (.db indexes, .pack packs) to match against. Not given: every store directly in
+    # corpora_dir (the bundled demo corpora in a checkout); ``()`` screens against none.
     corpora: tuple[Path, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_check_everything(cls, data: Any) -> Any:
+        """Fill in the defaults that depend on other fields: every store in corpora_dir when ``corpora`` is
+        not given, and no ``all_employers`` when ``employers`` names some (the names narrow the set)."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("corpora") is None:
+            data["corpora"] = tuple(bundled_corpora(Path(data.get("corpora_dir") or bundled_dir("corpora"))))
+        if data.get("employers") and data.get("all_employers") is None:
+            data["all_employers"] = False
+        return data
 
     @field_validator("operators")
     @classmethod

@@ -24,7 +24,8 @@ from screener.errors import ExtractionError
 from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
 from screener.nlp import NlpRunner, load_model
 from screener.policy import Policy
-from screener.policy_layers import PolicyResolver
+from screener.policy_layers import PolicyResolver, PolicyStack, matched_profiles
+from screener.provenance import profiles_in_force, run_provenance, with_declared
 from screener.redact import Redactor
 from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
@@ -79,6 +80,7 @@ class Screener:
         # Declared employers are free-form names; policy layers are keyed by profile id.
         self._profiles = next((d.profiles for d in self.detectors if hasattr(d, "profiles")), None)
         self.runner = runner
+        self.screened_with = run_provenance(config, rules, self.detectors, profiles_in_force(config, self._profiles))
         operators: dict[str, str] = {r.id: r.operator for r in rules.rules if r.operator}
         operators.update(config.operators)
         self.redactor = Redactor(operators, config.redaction_key)
@@ -101,7 +103,9 @@ class Screener:
     @classmethod
     def from_config(cls, config: ScreenerConfig | None = None, *, allowlist: Overrides | None = None,
                     **overrides: Any) -> Screener:
-        """Build from a config (default: the bundled rules and corpora, the default policy and model)."""
+        """Build from a config (default: the bundled rules, every employer profile and every corpus in the
+        bundled corpora directory, the default policy and model). Each detector family that ends up off is
+        logged as a warning and named in every result's ``screened_with``."""
         if config is None:
             config = ScreenerConfig.load(**overrides)
         elif overrides:
@@ -162,8 +166,17 @@ class Screener:
         """The employer profile ids behind a submission's declared employers (names without a profile drop out)."""
         if self._profiles is None:
             return ()
-        found = (self._profiles.resolve(name) for name in self._employers(meta))
+        found = (self._profiles.resolve(name) for name in meta.employers)
         return tuple(sorted({p.id for p in found if p is not None}))
+
+    def _missing_profiles(self, meta: Metadata) -> tuple[str, ...]:
+        """Declared employers with no profile in force to check them against (all of them with no profiles)."""
+        known = self._profiles
+        return tuple(name for name in dict.fromkeys(meta.employers) if known is None or known.resolve(name) is None)
+
+    def _policy_for(self, meta: Metadata, findings: Iterable[Finding]) -> PolicyStack:
+        """Declared employers' policy, and the policy of every profile that matched, strictest decision wins."""
+        return self.policies.for_submission(self._profile_ids(meta), matched_profiles(findings))
 
     def _detect(self, prep: _Prepared, nlp: NlpResult | None) -> tuple[list[Finding], tuple[str, ...], str | None]:
         """Findings of every detector, their notes (e.g. a declared employer without a profile), or an error."""
@@ -198,6 +211,7 @@ class Screener:
             sha256=text_sha256(prep.text) if prep.text is not None else None,
             chars=len(prep.text or ""),
             versions=self.versions,
+            screened_with=with_declared(self.screened_with, self._profile_ids(prep.submission.metadata)),
         )
 
     def _finish(self, prep: _Prepared, nlp: NlpResult | None) -> ScreenResult:
@@ -207,7 +221,8 @@ class Screener:
         if error is not None:
             return self._unscanned(prep, error)
         findings_sorted = sort_findings(set(findings))
-        policy = self.policies.for_employers(self._profile_ids(prep.submission.metadata))
+        meta = prep.submission.metadata
+        policy = self._policy_for(meta, findings_sorted)
         decisions = tuple(policy.decide(f) for f in findings_sorted)
         verdict, reasons = policy.verdict(decisions)
         result = ScreenResult(
@@ -219,14 +234,17 @@ class Screener:
             sha256=text_sha256(prep.text),
             chars=len(prep.text),
             versions=tuple((k, policy.stamp if k == "policy" else v) for k, v in self.versions),
+            screened_with=with_declared(self.screened_with, self._profile_ids(meta)),
         )
         result = apply_overrides(result, self.allowlist, prep.text)
+        verdict, reasons = policy.hold_missing(result.verdict, result.reasons, self._missing_profiles(meta))
+        result = replace(result, verdict=verdict, reasons=reasons)
         acted = [d.finding for d in result.decisions if d.action is not Action.ALLOW]
         return replace(result, redacted_text=self.redactor.redact(prep.text, acted))
 
     def fails(self, result: ScreenResult) -> bool:
         """Whether a result fails the run under the policy in force for it (UNSCANNED always fails)."""
-        return self.policies.for_employers(self._profile_ids(result.metadata)).fails(result.verdict)
+        return self._policy_for(result.metadata, result.findings).fails(result.verdict)
 
     def _run_nlp(self, batch: list[_Prepared]) -> list[NlpResult | None]:
         if self.runner is None:

@@ -214,6 +214,36 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreenedWith:
+    """What a submission was screened against: the detector families in force, those off and why, the
+    employer profiles in force and the corpora matched against (store names). Results carry it as
+    ``screened_with``, with its keys always in this order."""
+
+    detectors: tuple[str, ...] = ()
+    off: tuple[tuple[str, str], ...] = ()  # (family, why it is off)
+    profiles: tuple[str, ...] = ()
+    corpora: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "detectors": list(self.detectors),
+            "off": dict(self.off),
+            "profiles": list(self.profiles),
+            "corpora": list(self.corpora),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> ScreenedWith:
+        """The inverse of ``to_dict``; raises ValueError on a field of the wrong type."""
+        lists = {k: raw.get(k) or [] for k in ("detectors", "profiles", "corpora")}
+        off = raw.get("off") or {}
+        if not all(isinstance(v, list) for v in lists.values()) or not isinstance(off, dict):
+            raise ValueError("screened_with has fields of the wrong type")
+        return cls(tuple(map(str, lists["detectors"])), tuple((str(k), str(v)) for k, v in off.items()),
+                   tuple(map(str, lists["profiles"])), tuple(map(str, lists["corpora"])))
+
+
+@dataclass(frozen=True, slots=True)
 class ScreenResult:
     submission_id: str
     verdict: Verdict
@@ -224,6 +254,7 @@ class ScreenResult:
     chars: int
     redacted_text: str | None = None
     versions: tuple[tuple[str, str], ...] = ()
+    screened_with: ScreenedWith | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -246,6 +277,8 @@ class ScreenResult:
             "findings": [d.to_dict() for d in self.decisions],
             "versions": dict(self.versions),
         }
+        if self.screened_with is not None:
+            out["screened_with"] = self.screened_with.to_dict()
         if include_redacted:
             out["redacted_text"] = self.redacted_text
         return out

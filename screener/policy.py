@@ -78,6 +78,9 @@ class Policy(BaseModel):
     default: ActionRule = ActionRule(action=Action.FLAG, min_score=0.5)
     categories: dict[Category, ActionRule] = Field(default_factory=dict)
     rules: dict[str, ActionRule] = Field(default_factory=dict)  # by rule-code prefix
+    # A declared former employer with no profile: its identifiers could not be checked, so the submission is
+    # held (flag) or blocked; never released.
+    missing_profile: Literal[Action.FLAG, Action.BLOCK] = Action.FLAG
     # The layers merged into this policy, most general first (empty for a policy read from one file).
     layers: tuple[str, ...] = Field(default=(), exclude=True)
 
@@ -103,6 +106,8 @@ class Policy(BaseModel):
             "categories": {k.value: v.model_dump(mode="json") for k, v in sorted(self.categories.items())},
             "rules": {k: v.model_dump(mode="json") for k, v in sorted(self.rules.items())},
         }
+        if self.missing_profile is not Action.FLAG:  # the default keeps the digests of existing policies
+            body["missing_profile"] = self.missing_profile.value
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
     @property

@@ -11,6 +11,12 @@ industry's, which beats the global one). Within one level (two declared former e
 industries) the strictest entry wins: harsher action, then lower score threshold, then higher severity;
 for ``fail_on`` the lower verdict. An employer with no layer file adds nothing. A layer that names an
 industry with no file is a configuration error, not a silent pass.
+
+Screening applies a :class:`PolicyStack` (``PolicyResolver.for_submission``): the policy of each employer in
+force for a submission (declared, or whose profile matched) on its own, plus the merged policy of the declared
+employers, and every finding takes the strictest of their decisions. Adding an employer can only add a
+member, so a submission is never decided more leniently because more profiles were screened: the verdict
+with every profile in force is at least the verdict with any one of them.
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from screener.errors import ConfigError, RuleError
-from screener.model import VERDICT_SEVERITY, Category, Verdict
-from screener.policy import ActionRule, Policy, check_prefixes
+from screener.model import VERDICT_SEVERITY, Action, Category, Decision, Finding, Verdict
+from screener.policy import ACTION_ORDER, SEVERITY_ORDER, ActionRule, Policy, check_prefixes, verdict_of
 from screener.ruleset.loader import load_yaml, validate
 
 Level = Literal["industry", "employer"]
@@ -126,6 +132,65 @@ def effective_policy(base: Policy, policies_dir: Path, employers: Iterable[str] 
     return _apply_level(policy, "employer", employer_layers)
 
 
+def matched_profiles(findings: Iterable[Finding]) -> set[str]:
+    """The employer profiles that had a finding (any score): their policy layers apply to the submission."""
+    return {f.evidence.employer for f in findings if f.category is Category.EMPLOYER and f.evidence.employer}
+
+
+class PolicyStack:
+    """Several effective policies applied together: each finding takes the strictest of their decisions.
+
+    ``members`` is never empty; with one member every answer is that policy's own. ``fail_on`` is the lowest
+    of the members', so the run fails when any member would fail it.
+    """
+
+    def __init__(self, members: Sequence[Policy]) -> None:
+        if not members:
+            raise ValueError("a policy stack needs at least one policy")
+        unique: dict[int, Policy] = {}
+        for m in members:  # the resolver hands out one object per employer set: identity is equality here
+            unique.setdefault(id(m), m)
+        self.members = tuple(unique.values())
+        self.name = " | ".join(m.name for m in self.members)
+        self.stamp = " | ".join(m.stamp for m in self.members)
+        self.missing_profile = max((m.missing_profile for m in self.members), key=ACTION_ORDER.__getitem__)
+
+    def decide(self, finding: Finding) -> Decision:
+        decisions = [m.decide(finding) for m in self.members]
+        return max(decisions, key=lambda d: ACTION_ORDER[d.action])  # the first of the strictest
+
+    def _severity(self, finding: Finding) -> str:
+        return max((m.severity_of(finding) for m in self.members), key=SEVERITY_ORDER.__getitem__)
+
+    def verdict(self, decisions: Iterable[Decision]) -> tuple[Verdict, tuple[str, ...]]:
+        """The most severe action taken, the rule codes that drove it, and the highest severity."""
+        decisions = tuple(decisions)
+        verdict, reasons = verdict_of(decisions)
+        acted = [self._severity(d.finding) for d in decisions if d.action is not Action.ALLOW]
+        if acted:
+            reasons = (*reasons, f"highest severity: {max(acted, key=SEVERITY_ORDER.__getitem__)}")
+        return verdict, reasons
+
+    def hold_missing(self, verdict: Verdict, reasons: tuple[str, ...],
+                     missing_profiles: Iterable[str]) -> tuple[Verdict, tuple[str, ...]]:
+        """Raise a verdict to at least ``missing_profile`` (flag, or block) for every declared employer with no
+        profile, whose identifiers could not be checked; UNSCANNED stays. Applied after reviews, so a review
+        of the findings cannot release what was never checked."""
+        missing = sorted(set(missing_profiles))
+        if not missing or verdict is Verdict.UNSCANNED:
+            return verdict, reasons
+        floor = Verdict(self.missing_profile.value)
+        if VERDICT_SEVERITY[floor] > VERDICT_SEVERITY[verdict]:
+            verdict = floor
+        said = tuple(f"no profile for declared employer {name!r}: its identifiers could not be checked "
+                     f"(held: {floor.value})" for name in missing)
+        return verdict, (*reasons, *(r for r in said if r not in reasons))
+
+    def fails(self, verdict: Verdict) -> bool:
+        """Whether a verdict fails the run under any member (UNSCANNED always fails)."""
+        return any(m.fails(verdict) for m in self.members)
+
+
 class PolicyResolver:
     """Effective policies by employer set, built once per distinct set and reused (engine-side cache)."""
 
@@ -133,9 +198,21 @@ class PolicyResolver:
         self.base = base
         self.policies_dir = policies_dir
         self._cache: dict[tuple[str, ...], Policy] = {}
+        self._stacks: dict[tuple[tuple[str, ...], tuple[str, ...]], PolicyStack] = {}
 
     def for_employers(self, employers: Iterable[str]) -> Policy:
         key = tuple(sorted(set(employers)))
         if key not in self._cache:
             self._cache[key] = effective_policy(self.base, self.policies_dir, key)
         return self._cache[key]
+
+    def for_submission(self, declared: Iterable[str], matched: Iterable[str] = ()) -> PolicyStack:
+        """The stack for a submission: the merged policy of its declared employers' profiles, and the policy of
+        each declared or matched profile on its own (the base policy alone when there is none)."""
+        own = tuple(sorted(set(declared)))
+        each = tuple(sorted(set(own) | set(matched)))
+        key = (own, each)
+        if key not in self._stacks:
+            members = [self.for_employers(own), *(self.for_employers([e]) for e in each)]
+            self._stacks[key] = PolicyStack(members)
+        return self._stacks[key]

@@ -143,6 +143,25 @@ def _stamp(results: Sequence[ScreenResult]) -> list[tuple[str, str]]:
     return [(k, " | ".join(v)) for k, v in seen.items()]
 
 
+def _screened_with(results: Sequence[ScreenResult]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Provenance rows (detector families, profiles, corpora in force: every value seen across the results)
+    and the families that were off in any result, with why."""
+    rows: dict[str, list[str]] = {"detectors in force": [], "employer profiles": [], "corpora": []}
+    off: dict[str, str] = {}
+    for r in results:
+        sw = r.screened_with
+        if sw is None:
+            continue
+        for key, values in (("detectors in force", sw.detectors), ("employer profiles", sw.profiles),
+                            ("corpora", sw.corpora)):
+            rows[key].extend(v for v in values if v not in rows[key])
+        for family, why in sw.off:
+            off.setdefault(family, why)
+    if not any(r.screened_with for r in results):
+        return [], []
+    return [(k, ", ".join(v) or "none") for k, v in rows.items()], sorted(off.items())
+
+
 def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | None = None, *,
                   rules: RuleSet | None = None, show_text: bool = False, show_source: bool = False,
                   source_lookup: SourceLookup | None = None, reviews: Mapping[str, Sequence[Any]] | None = None,
@@ -162,11 +181,13 @@ def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | No
             if f.evidence.employer:
                 employers.setdefault(f.evidence.employer, [0, 0])[1] += 1
     glossary = [(rule_anchor[rid], rid, rules.get(rid) if rules else None) for rid in rule_ids]
+    provenance, families_off = _screened_with(results)
     css, css_hash = _css()
     when = (generated_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
     return _env().get_template("report.html.j2").render(
         title=title, css=Markup(css), css_hash=css_hash, generated_at=when, tool_version=_version(),
-        stamp=_stamp(results), views=views, verdicts=verdicts, categories=categories,
+        stamp=_stamp(results), screened_with=provenance, families_off=families_off,
+        views=views, verdicts=verdicts, categories=categories,
         verdict_bars=_bars(verdicts), category_bars=_bars(categories),
         employers=sorted(employers.items()), glossary=glossary, show_text=show_text,
         texts_given=texts is not None, total=len(results),

@@ -19,6 +19,7 @@ from screener.model import (
     Evidence,
     Finding,
     Metadata,
+    ScreenedWith,
     ScreenResult,
     Span,
     Verdict,
@@ -105,6 +106,8 @@ def result_from_dict(raw: Mapping[str, Any]) -> ScreenResult:
         chars=chars,
         redacted_text=_str(raw.get("redacted_text"), "redacted_text", True),
         versions=tuple((str(k), str(v)) for k, v in versions.items()),
+        screened_with=ScreenedWith.from_dict(raw["screened_with"]) if isinstance(raw.get("screened_with"), dict)
+        else None,
     )
 
 

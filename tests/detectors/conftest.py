@@ -20,7 +20,8 @@ def ruleset() -> RuleSet:
 
 @pytest.fixture(scope="session")
 def rules_config() -> ScreenerConfig:
-    return ScreenerConfig(rules_dir=RULES)
+    # Profiles switch on per call (declared or named employers) so each test says which are in force.
+    return ScreenerConfig(rules_dir=RULES, all_employers=False, corpora=())
 
 
 def _runner(detector: Detector | None) -> Run:

@@ -154,8 +154,18 @@ def test_disabled_rules_emit_nothing(stores: Path, rules: RuleSet, disable: str,
     base.close()
 
 
-def test_no_corpora_no_detector(rules: RuleSet) -> None:
-    assert build_detector(ScreenerConfig(), rules) is None
+def test_no_corpora_no_detector(rules: RuleSet, tmp_path: Path) -> None:
+    assert build_detector(ScreenerConfig(corpora=()), rules) is None
+    assert build_detector(ScreenerConfig(corpora_dir=tmp_path), rules) is None  # an empty corpora directory
+
+
+def test_default_config_matches_every_bundled_store(rules: RuleSet) -> None:
+    detector = build_detector(ScreenerConfig(), rules)
+    assert isinstance(detector, FragmentDetector)
+    try:
+        assert sorted(detector.corpora) == ["boilerplate", "northwind"]
+    finally:
+        detector.close()
 
 
 @pytest.mark.parametrize(
@@ -232,7 +242,7 @@ def test_matcher_can_align_given_documents_only(stores: Path, rules: RuleSet) ->
 def test_source_lookup_for_the_report(stores: Path, rules: RuleSet) -> None:
     from screener.fingerprint import source_lookup
 
-    assert source_lookup(ScreenerConfig()) is None
+    assert source_lookup(ScreenerConfig(corpora=())) is None
     config = ScreenerConfig(corpora_dir=stores, corpora=(Path("halvorsen.db"), Path("halvorsen.pack")))
     lookup = source_lookup(config)
     assert lookup is not None

@@ -130,13 +130,31 @@ def test_import_does_not_load_the_model() -> None:
     assert out == "[False, False]"
 
 
-def test_declared_employer_without_a_profile_is_said(engine: Screener) -> None:
-    sub = Submission(id="u", text="I ran the reconciliation at Northwind Bank.",
-                     metadata=Metadata.of(employers=["northwind", "Globex Unknown plc"]))
-    result = engine.screen(sub)
-    assert any(f.rule_id.startswith("EMP") for f in result.findings)
-    assert "declared employer 'Globex Unknown plc' has no profile: its identifiers were not checked" in result.reasons
+@pytest.mark.parametrize(
+    ("text", "employers"),
+    [
+        pytest.param("I ran the reconciliation at Northwind Bank.", ["northwind", "Globex Unknown plc"],
+                     id="with-a-known-one"),
+        pytest.param("I ran the reconciliation for a regional lender.", ["Globex Unknown plc"], id="clean-text"),
+        pytest.param("Weather notes only.", ["Initech Systems", "Globex Unknown plc"], id="two-unknown"),
+    ],
+)
+def test_declared_employer_without_a_profile_is_held(engine: Screener, text: str, employers: list[str]) -> None:
+    result = engine.screen(Submission(id="u", text=text, metadata=Metadata.of(employers=employers)))
+    unknown = [e for e in employers if e != "northwind"]
+    assert result.verdict in (Verdict.FLAG, Verdict.BLOCK) and engine.fails(result)
+    for name in unknown:
+        assert (f"no profile for declared employer {name!r}: its identifiers could not be checked (held: flag)"
+                in result.reasons)
     assert not any("northwind" in r for r in result.reasons if "no profile" in r)
+
+
+def test_missing_profile_action_comes_from_the_policy(engine: Screener) -> None:
+    strict = Screener.from_config(engine.config.model_copy(update={"policy": "strict"}))
+    result = strict.screen(Submission(id="u", text="Weather notes only.",
+                                      metadata=Metadata.of(employers=["Globex Unknown plc"])))
+    assert result.verdict is Verdict.BLOCK
+    assert any(r.endswith("(held: block)") for r in result.reasons)
 
 
 def test_results_name_the_corpora_they_were_screened_against(engine: Screener) -> None:
@@ -144,7 +162,8 @@ def test_results_name_the_corpora_they_were_screened_against(engine: Screener) -
 
     from screener.detect.fragments import build_detector
 
-    assert not any(k.startswith("corpus:") for k, _ in engine.screen("Plain words.").versions)
+    # By default every store in the corpora directory is in force.
+    assert {"corpus:northwind", "corpus:boilerplate"} <= dict(engine.screen("Plain words.").versions).keys()
     config = engine.config.model_copy(update={"corpora": (Path("demo"), Path("boilerplate"))})
     detector = build_detector(config, engine.rules)
     assert detector is not None
