@@ -8,7 +8,7 @@ import pytest
 
 from screener.errors import ConfigError, RuleError
 from screener.model import Action, Category, Verdict
-from screener.policy import Policy, verdict_of
+from screener.policy import ACTION_ORDER, Policy, verdict_of
 from screener.policy_layers import PolicyResolver, effective_policy
 from tests.legal_support import decision, finding
 
@@ -187,3 +187,52 @@ def test_shipped_layers_load(default: Policy) -> None:
         policy = effective_policy(default, POLICIES, [emp])
         assert any(layer.startswith("industry:") for layer in policy.layers)
         assert f"employer:{emp}" in policy.layers
+
+
+LOOSE = """schema: screener-policy-layer/1
+name: loose
+categories:
+  employer-identifier: {action: redact, min_score: 0.9, severity: low}
+rules:
+  PII11: {action: allow, severity: info}
+"""
+SUBSETS = [(), ("acme",), ("globex",), ("loose",), ("acme", "globex"), ("acme", "loose"), ("globex", "loose"),
+           ("acme", "globex", "loose")]
+FINDINGS = [("EMP201", Category.EMPLOYER, 0.55), ("EMP210", Category.EMPLOYER, 0.95), ("PII112", Category.PERSONAL_DATA,
+            0.8), ("PII101", Category.PERSONAL_DATA, 0.45), ("MRK301", Category.MARKING, 0.6)]
+
+
+@pytest.mark.parametrize("declared", [(), ("globex",)], ids=["none-declared", "globex-declared"])
+def test_more_employers_in_force_never_decide_more_leniently(layered: tuple[Policy, Path],
+                                                             declared: tuple[str, ...]) -> None:
+    """Monotone in the set of matched employers, though merging layers by level is not (``loose`` names the
+    employer category at employer level and so replaces banking's block for acme + loose)."""
+    base, root = layered
+    _write(root / "employers" / "loose.yaml", LOOSE)
+    resolver = PolicyResolver(base, root)
+    emp = finding("EMP201", 0, 4, Category.EMPLOYER, score=0.55)
+    merged = effective_policy(base, root, ["acme", "loose"]).decide(emp)
+    assert merged.action is Action.ALLOW  # the non-monotone merge this guards against (block under acme alone)
+    for small in SUBSETS:
+        for large in SUBSETS:
+            if not set(small) <= set(large):
+                continue
+            one, more = resolver.for_submission(declared, small), resolver.for_submission(declared, large)
+            for rule, cat, score in FINDINGS:
+                f = finding(rule, 0, 4, cat, score=score)
+                assert ACTION_ORDER[more.decide(f).action] >= ACTION_ORDER[one.decide(f).action], (small, large, rule)
+            for v in Verdict:
+                assert more.fails(v) or not one.fails(v)
+
+
+def test_missing_profile_holds_and_is_configurable(layered: tuple[Policy, Path]) -> None:
+    base, root = layered
+    stack = PolicyResolver(base, root).for_submission([])
+    assert stack.hold_missing(Verdict.ALLOW, (), ["Globex Unknown plc"])[0] is Verdict.FLAG
+    assert stack.hold_missing(Verdict.BLOCK, (), ["X"])[0] is Verdict.BLOCK
+    assert stack.hold_missing(Verdict.UNSCANNED, (), ["X"])[0] is Verdict.UNSCANNED
+    assert stack.hold_missing(Verdict.REDACT, ("r",), []) == (Verdict.REDACT, ("r",))
+    strict = Policy.load(_write(root / "strict.yaml", BASE + "missing_profile: block\n"))
+    assert PolicyResolver(strict, root).for_submission([]).hold_missing(Verdict.ALLOW, (), ["X"])[0] is Verdict.BLOCK
+    with pytest.raises(RuleError):
+        Policy.load(_write(root / "lax.yaml", BASE + "missing_profile: allow\n"))
