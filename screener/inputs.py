@@ -2,7 +2,9 @@
 Submission with ``error`` set, which the engine reports as UNSCANNED. Nothing is skipped silently.
 
 - a directory: every file below it, in sorted order;
-- ``.jsonl``: one submission per non-blank line (a JSON object; the first present text field is the text);
+- ``.jsonl``: one submission per non-blank line (a JSON object; the first present text field is the text,
+  and every other string or number field is screened with it, appended as ``name: value`` paragraphs; no
+  field value is copied into the metadata unscreened);
 - ``.json``: one object, or a list of objects, each one submission;
 - ``.txt``, ``.md``, ``.markdown``, ``.text``, ``.html``, ``.htm``, ``.docx``, ``.pdf``: one submission,
   extracted by content sniffing;
@@ -34,15 +36,21 @@ def _metadata(record: dict[str, Any], cfg: ScreenerConfig, source: str, employer
     if not isinstance(declared, list):
         declared = []
     expert = record.get(cfg.expert_field)
-    skip = {cfg.id_field, cfg.expert_field, cfg.employers_field, *cfg.text_fields}
-    extra = {k: v for k, v in record.items()
-             if k not in skip and isinstance(v, str | int | float | bool) and len(str(v)) <= 200}
     return Metadata.of(
         expert_id=str(expert) if expert is not None else None,
         employers=tuple(dict.fromkeys([*(str(e) for e in declared), *employers])),
         source=source,
-        extra=extra,
     )
+
+
+def _extra_fields(record: dict[str, Any], cfg: ScreenerConfig, text_field: str) -> str:
+    """The record's other string and number fields (a ``title``, a ``ref``), as ``name: value`` paragraphs to
+    screen after the text, in record order; "" when there is none. Objects, lists, booleans and nulls are
+    neither screened nor kept."""
+    skip = {cfg.id_field, cfg.expert_field, cfg.employers_field, text_field}
+    parts = [f"{k}: {v}" for k, v in record.items()
+             if k not in skip and isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip()]
+    return "".join(f"\n\n{p}" for p in parts)
 
 
 def record_to_submission(record: Any, sub_id: str, source: str, cfg: ScreenerConfig,
@@ -55,7 +63,8 @@ def record_to_submission(record: Any, sub_id: str, source: str, cfg: ScreenerCon
             value = record[name]
             if not isinstance(value, str):
                 return Submission(id=sub_id, error=f"field {name!r} is not a string", metadata=meta)
-            return Submission(id=sub_id, text=value, metadata=meta)
+            text = value + _extra_fields(record, cfg, name) if value.strip() else value  # empty stays empty
+            return Submission(id=sub_id, text=text, metadata=meta)
     return Submission(id=sub_id, metadata=meta,
                       error=f"record has none of the text fields {', '.join(cfg.text_fields)}")
 

@@ -79,3 +79,31 @@ def test_batch_summary_lists_what_screened(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "screened with: detectors pii, pii-rules, employers, markings, secrets" in result.stderr
     assert "OFF fragments: no corpus configured" in result.stderr
+
+
+TITLED = [
+    pytest.param({"id": "t1", "text": "Plain process notes.", "title": "Project Kestrel lessons"}, "Project Kestrel",
+                 "employer-identifier", id="codename-in-title"),
+    pytest.param({"id": "t2", "text": "Plain process notes.", "author_email": "dana.whitfield@example.com"},
+                 "dana.whitfield@example.com", "personal-data", id="email-in-a-field"),
+    pytest.param({"id": "t3", "text": "Plain process notes.", "ref": "INC-NWB-104233"}, "INC-NWB-104233",
+                 "employer-identifier", id="ticket-in-a-field"),
+]
+
+
+@pytest.mark.parametrize(("record", "secret", "category"), TITLED)
+def test_extra_record_fields_are_screened_and_never_copied_out(tmp_path: Path, record: dict[str, str], secret: str,
+                                                               category: str) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    scan = runner.invoke(app, ["scan", str(path), "--format", "jsonl", "-q", "--redacted-dir", str(tmp_path / "red")])
+    out = json.loads(scan.stdout)
+    assert secret not in scan.stdout and out["metadata"]["extra"] == {}
+    assert any(f["category"] == category for f in out["findings"]) and scan.exit_code == 1
+    (red,) = (tmp_path / "red").iterdir()
+    assert secret not in red.read_text()
+    batch = runner.invoke(app, ["batch", str(path), "--out-dir", str(tmp_path / "out"), "--merge",
+                                str(tmp_path / "all.jsonl")])
+    assert batch.exit_code == 1, batch.output
+    assert secret not in (tmp_path / "all.jsonl").read_text()
+    assert all(secret not in p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*") if p.is_file())

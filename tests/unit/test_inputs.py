@@ -26,8 +26,8 @@ def test_directory_is_read_in_sorted_order_with_records(tmp_path: Path, cfg: Scr
     ids = [s.id.rsplit("/", 1)[-1] for s in subs]
     assert ids == ["a.md", "b.txt", "c.jsonl#r1", "c.jsonl#r2"]
     r1 = subs[2]
-    assert r1.text == "one" and r1.metadata.expert_id == "E1" and r1.metadata.employers == ("acme",)
-    assert dict(r1.metadata.extra) == {"channel": "web"}
+    assert r1.text == "one\n\nchannel: web" and r1.metadata.expert_id == "E1" and r1.metadata.employers == ("acme",)
+    assert dict(r1.metadata.extra) == {}  # other fields are screened with the text, never copied out
     assert subs[3].text == "two"
     assert all(s.error is None for s in subs)
 
@@ -74,3 +74,22 @@ def test_record_cap(tmp_path: Path) -> None:
     subs = list(iter_paths([path], ScreenerConfig.load(max_records=3)))
     assert [s.error is None for s in subs] == [True, True, True, False]
     assert "more than 3 records" in (subs[-1].error or "")
+
+
+@pytest.mark.parametrize(
+    ("record", "text"),
+    [
+        pytest.param({"id": "a", "text": "body", "title": "Kestrel notes"}, "body\n\ntitle: Kestrel notes", id="title"),
+        pytest.param({"id": "a", "text": "body", "account": 4111111111111111, "rate": 1.5, "ok": True},
+                     "body\n\naccount: 4111111111111111\n\nrate: 1.5", id="numbers-kept-bools-not"),
+        pytest.param({"id": "a", "text": "body", "body": "second text field", "tags": ["x"], "n": None},
+                     "body\n\nbody: second text field", id="other-text-field-screened-nested-dropped"),
+        pytest.param({"id": "a", "text": " ", "title": "T"}, " ", id="empty-text-stays-empty"),
+    ],
+)
+def test_record_fields_are_screened_with_the_text_not_copied(tmp_path: Path, cfg: ScreenerConfig,
+                                                            record: dict[str, object], text: str) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    (sub,) = iter_paths([path], cfg)
+    assert sub.text == text and sub.metadata.extra == ()
