@@ -129,3 +129,12 @@ def test_report_lists_what_screened_and_what_was_off(engine: Screener, tmp_path:
     page = render_report([small.screen("Plain words.")])
     assert "detectors in force" in page and "castellan-quay, hartwell-voss, northwind" in page
     assert 'class="warn"><b>Off: fragments</b>' in page
+
+
+def test_screened_with_survives_a_results_file_round_trip(engine: Screener) -> None:
+    from screener.report.load import result_from_dict
+
+    small = _rebuilt(engine, engine.config.model_copy(update={"corpora": ()}))
+    result = small.screen(Submission(id="r", text="Plain words.", metadata=Metadata.of(employers=["NWB"])))
+    back = result_from_dict(json.loads(result.to_json()))
+    assert back.screened_with == result.screened_with and back.to_json() == result.to_json()
