@@ -1,7 +1,8 @@
 """The ``screener`` command line: parse, call the library, render, exit.
 
-Exit codes: 0 clean, 1 findings at or above the policy's threshold (or anything UNSCANNED),
-2 usage or configuration error, 3 internal error. Data goes to stdout or files; progress and the
+Exit codes: 0 clean, 1 findings at or above the policy's threshold (or anything UNSCANNED; ``--fail-on``
+and ``--exit-zero`` change this), 2 usage or configuration error, 3 internal error, 130 interrupted
+(Ctrl-C: nothing half-written is left; a batch resumes where it stopped). Data goes to stdout or files; progress and the
 summary go to stderr.
 """
 
@@ -21,11 +22,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from screener.commands import audit as audit_cmd
+from screener.commands import baseline as baseline_cmd
+from screener.commands import config as config_cmd
 from screener.commands import corpus as corpus_cmd
 from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
 from screener.commands import rules as rules_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
+from screener.commands.options import (
+    BaselineOpt,
+    ExitZeroOpt,
+    ExtendSelectOpt,
+    FailOnOpt,
+    IgnoreOpt,
+    SelectOpt,
+    exit_code,
+    fails,
+    selection_overrides,
+)
 from screener.commands.report import report as report_cmd
 from screener.errors import ConfigError
 
@@ -69,6 +83,8 @@ app.add_typer(review_cmd.app, name="review")
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(rules_cmd.app, name="rules")
 app.command("report")(report_cmd)
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(baseline_cmd.app, name="baseline")
 
 
 def _setup_logging() -> None:
@@ -77,26 +93,29 @@ def _setup_logging() -> None:
 
 
 def _config(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
-            corpora: list[Path] | None, model: str | None, rules: Path | None) -> ScreenerConfig:
-    from screener.config import ScreenerConfig
+            corpora: list[Path] | None, model: str | None, rules: Path | None, **extra: Any) -> ScreenerConfig:
+    """The settings in force: ``--config`` or the config file found from the working directory (see
+    ``screener.config_files``), then the options given."""
+    from screener.config_files import resolve
 
-    return ScreenerConfig.load(
+    return resolve(
         config,
+        **extra,
         policy=policy,
         employers=tuple(employers) if employers else None,
         all_employers=all_employers or None,
         corpora=tuple(corpora) if corpora else None,
         nlp_model=model,
         rules_dir=rules,
-    )
+    ).config
 
 
 def _screener(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
               corpora: list[Path] | None, model: str | None, rules: Path | None,
-              allowlist: Overrides | None = None) -> Screener:
+              allowlist: Overrides | None = None, **extra: Any) -> Screener:
     from screener.engine import Screener
 
-    cfg = _config(config, policy, employers, all_employers, corpora, model, rules)
+    cfg = _config(config, policy, employers, all_employers, corpora, model, rules, **extra)
     with err_console.status("loading model and rules", spinner="dots"):
         return Screener.from_config(cfg, allowlist=allowlist)
 
@@ -131,6 +150,12 @@ def scan(
     audit_log: Annotated[Path | None, typer.Option("--audit-log", help="Append every screening to this "
                                                                        "hash-chained audit log and apply the "
                                                                        "reviews recorded in it.")] = None,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: BaselineOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    fail_on: FailOnOpt = None,
 ) -> None:
     """Screen submissions and give each a verdict: allow, redact, flag, block or unscanned.
 
@@ -152,7 +177,8 @@ def scan(
 
             log = AuditLog(audit_log)
             allowlist = overrides_from_log(log)
-        engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist)
+        engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist,
+                           **selection_overrides(select, extend_select, ignore, baseline))
         submissions = list(iter_paths(paths, engine.config))
         results = []
         started = time.perf_counter()
@@ -200,8 +226,7 @@ def scan(
                         print_findings(console, r)
         if not quiet:
             err_console.print(summary_table(results, seconds, engine.policy.name))
-        failing = sum(engine.fails(r) for r in results)
-        raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+        raise typer.Exit(exit_code(results, engine.fails, exit_zero=exit_zero, fail_on=fail_on))
 
 
 @app.command()
@@ -216,6 +241,12 @@ def redact(
     corpus: CorpusOpt = None,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: BaselineOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    fail_on: FailOnOpt = None,
 ) -> None:
     """Print the redacted text of one file (placeholders such as <PERSON_1>, consistent within the file).
 
@@ -226,7 +257,8 @@ def redact(
         from screener.inputs import iter_paths
         from screener.report.jsonl import atomic_writer
 
-        engine = _screener(config, policy, employer, all_employers, corpus, model, rules)
+        engine = _screener(config, policy, employer, all_employers, corpus, model, rules,
+                           **selection_overrides(select, extend_select, ignore, baseline))
         subs = list(iter_paths([file], engine.config))
         if len(subs) != 1 or file.is_dir():
             err_console.print("error [E200] redact takes exactly one text file")
@@ -234,14 +266,14 @@ def redact(
         result = engine.screen(subs[0])
         if result.redacted_text is None:
             err_console.print(f"unscanned: {'; '.join(result.reasons)}")
-            raise typer.Exit(EXIT_FINDINGS)
+            raise typer.Exit(EXIT_CLEAN if exit_zero else EXIT_FINDINGS)
         if out is not None:
             with atomic_writer(out) as handle:
                 handle.write(result.redacted_text)
         else:
             sys.stdout.write(result.redacted_text)
         err_console.print(f"{result.verdict.value}: {len(result.findings)} findings")
-        raise typer.Exit(EXIT_FINDINGS if engine.fails(result) else EXIT_CLEAN)
+        raise typer.Exit(exit_code([result], engine.fails, exit_zero=exit_zero, fail_on=fail_on))
 
 
 @app.command()
@@ -262,6 +294,12 @@ def batch(
     corpus: CorpusOpt = None,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: BaselineOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    fail_on: FailOnOpt = None,
 ) -> None:
     """Screen a large batch resumably: parts are written atomically and recorded in a ledger, so a killed run
     started again with the same input and settings screens every submission exactly once.
@@ -279,7 +317,8 @@ def batch(
         from screener.model import Verdict
         from screener.policy import Policy
 
-        cfg = _config(config, policy, employer, all_employers, corpus, model, rules)
+        cfg = _config(config, policy, employer, all_employers, corpus, model, rules,
+                      **selection_overrides(select, extend_select, ignore, baseline))
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(_dask_client(dask, workers)) if dask else None
             run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers, client=client)
@@ -293,8 +332,9 @@ def batch(
         err_console.print(f"{summary.submissions} submissions in {summary.parts} parts "
                           f"({summary.skipped_parts} already done) in {summary.seconds:.1f}s: {counts}")
         pol = Policy.load(cfg.policy_file())
-        failing = any(pol.fails(Verdict(v)) for v, n in summary.verdicts.items() if n)
-        raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+        threshold = (lambda v: fails(v, fail_on)) if fail_on is not None else pol.fails
+        failing = any(threshold(Verdict(v)) for v, n in summary.verdicts.items() if n)
+        raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
 def _dask_client(address: str, workers: int) -> Any:

@@ -71,6 +71,14 @@ class ScreenerConfig(BaseModel):
     refine: bool = True
     refine_skip: tuple[str, ...] = ()
     corpora: tuple[Path, ...] = ()
+    # Rule selection as in ruff: codes or prefixes (``EMP``, ``PII11``, ``ALL``). ``select`` replaces the default
+    # (every rule), ``extend_select`` adds to it, ``ignore`` removes; the longest matching prefix decides, and
+    # on a tie ``ignore`` wins. Findings of rules not selected are dropped before policy.
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    # A baseline file (``screener baseline create``): findings recorded in it are allowed, by keyed hash.
+    baseline: Path | None = None
 
     @field_validator("operators")
     @classmethod
@@ -80,6 +88,16 @@ class ScreenerConfig(BaseModel):
         if bad:
             raise ValueError(f"operator keys must be categories ({', '.join(sorted(categories))}) or rule ids: {bad}")
         return v
+
+    @field_validator("select", "extend_select", "ignore")
+    @classmethod
+    def _selectors(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is None:
+            return v
+        bad = [s for s in v if not re.fullmatch(r"ALL|(PII|EMP|MRK|SEC|FRG)[0-9]{0,3}", s)]
+        if bad:
+            raise ValueError(f"rule selectors are codes or prefixes such as EMP, PII11, SEC401 or ALL: {bad}")
+        return tuple(v)
 
     @model_validator(mode="after")
     def _overlap(self) -> ScreenerConfig:

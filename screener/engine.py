@@ -29,6 +29,7 @@ from screener.redact import Redactor
 from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
+from screener.ruleset.select import RuleSelection
 from screener.text.extract import Limits, extract
 from screener.text.normalize import NormalizedText, normalize
 
@@ -83,6 +84,11 @@ class Screener:
         operators.update(config.operators)
         self.redactor = Redactor(operators, config.redaction_key)
         self.limits = Limits(max_bytes=config.max_bytes)
+        self.selection = RuleSelection.of(config.select, config.extend_select, config.ignore)
+        self.selection.check(r.id for r in rules.rules)
+        from screener.baseline import Baseline
+
+        self.baseline = Baseline.load(config.baseline) if config.baseline is not None else None
         self._nlp_lock = threading.Lock()
         model = "none"
         if runner is not None:
@@ -96,6 +102,8 @@ class Screener:
             *((f"detector:{d.name}", getattr(d, "version", "1")) for d in self.detectors),
             *((f"corpus:{name}", version) for d in self.detectors
               for name, version in sorted(getattr(d, "corpora", {}).items())),
+            *((("selection", self.selection.stamp()),) if not self.selection.is_default else ()),
+            *((("baseline", self.baseline.stamp()),) if self.baseline is not None else ()),
         )
 
     @classmethod
@@ -206,7 +214,7 @@ class Screener:
         findings, notes, error = self._detect(prep, nlp)
         if error is not None:
             return self._unscanned(prep, error)
-        findings_sorted = sort_findings(set(findings))
+        findings_sorted = sort_findings(f for f in set(findings) if self.selection.selects(f.rule_id))
         policy = self.policies.for_employers(self._profile_ids(prep.submission.metadata))
         decisions = tuple(policy.decide(f) for f in findings_sorted)
         verdict, reasons = policy.verdict(decisions)
@@ -221,6 +229,8 @@ class Screener:
             versions=tuple((k, policy.stamp if k == "policy" else v) for k, v in self.versions),
         )
         result = apply_overrides(result, self.allowlist, prep.text)
+        if self.baseline is not None:
+            result = self.baseline.apply(result, prep.text)
         acted = [d.finding for d in result.decisions if d.action is not Action.ALLOW]
         return replace(result, redacted_text=self.redactor.redact(prep.text, acted))
 

@@ -267,3 +267,12 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based ``(line, column)`` of a character offset into ``text`` (columns count characters; a line ends
+    at ``\\n``). ``offset`` may equal ``len(text)``; ValueError outside ``0..len(text)``."""
+    if not 0 <= offset <= len(text):
+        raise ValueError(f"offset {offset} is outside 0..{len(text)}")
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
