@@ -41,6 +41,7 @@ from screener.commands.options import (
     selection_overrides,
 )
 from screener.commands.report import report as report_cmd
+from screener.commands.schema import schema as schema_cmd
 from screener.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -62,6 +63,9 @@ class Format(StrEnum):
     terminal = "terminal"
     json = "json"
     jsonl = "jsonl"
+    sarif = "sarif"
+    csv = "csv"
+    github = "github"
 
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="YAML config file (see README).")]
@@ -85,6 +89,7 @@ app.add_typer(rules_cmd.app, name="rules")
 app.command("report")(report_cmd)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
+app.command("schema")(schema_cmd)
 
 
 def _setup_logging() -> None:
@@ -134,7 +139,9 @@ def scan(
     redacted_dir: Annotated[Path | None, typer.Option("--redacted-dir", help="Write each redacted text to "
                                                                             "DIR/<submission>.redacted.txt")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="What goes to stdout: a terminal table, one JSON "
-                                                              "array, or JSON Lines.")] = Format.terminal,
+                                                              "array, JSON Lines (screener-result/1), SARIF "
+                                                              "2.1.0, CSV (a row per finding) or GitHub "
+                                                              "annotations.")] = Format.terminal,
     details: Annotated[bool, typer.Option("--details", help="Terminal format: list each finding (code, "
                                                             "position, score; text stays masked).")] = False,
     config: ConfigOpt = None,
@@ -216,6 +223,10 @@ def scan(
                 sys.stdout.write(r.to_json() + "\n")
         elif fmt is Format.json:
             sys.stdout.write(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n")
+        elif fmt in (Format.sarif, Format.csv, Format.github):
+            from screener.report.formats import render
+
+            sys.stdout.write(render(fmt.value, results, engine.rules, dict(engine.versions).get("screener", "")))
         else:
             console = Console(highlight=False)
             console.print(results_table(results))

@@ -214,7 +214,8 @@ class Screener:
         findings, notes, error = self._detect(prep, nlp)
         if error is not None:
             return self._unscanned(prep, error)
-        findings_sorted = sort_findings(f for f in set(findings) if self.selection.selects(f.rule_id))
+        findings_sorted = tuple(f.located(prep.text) for f in
+                                sort_findings(f for f in set(findings) if self.selection.selects(f.rule_id)))
         policy = self.policies.for_employers(self._profile_ids(prep.submission.metadata))
         decisions = tuple(policy.decide(f) for f in findings_sorted)
         verdict, reasons = policy.verdict(decisions)

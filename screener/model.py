@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -93,6 +93,24 @@ class Span:
 
     def to_list(self) -> list[int]:
         return [self.start, self.end]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """1-based line and column of a span's first character and of its last character's end (``end_column`` is
+    one past the last character, as in SARIF regions). Columns count characters (Unicode code points)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def of(cls, text: str, span: Span) -> Position:
+        """The position of ``span`` in ``text``; ValueError if the span lies outside the text."""
+        line, column = line_column(text, span.start)
+        end_line, end_column = line_column(text, span.end)
+        return cls(line, column, end_line, end_column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +197,7 @@ class Finding:
     span: Span
     score: float
     evidence: Evidence
+    position: Position | None = None  # line and column of ``span``; set by the engine, which holds the text
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
@@ -191,14 +210,21 @@ class Finding:
     def sort_key(self) -> tuple[int, int, str]:
         return (self.span.start, self.span.end, self.rule_id)
 
+    def located(self, text: str) -> Finding:
+        """This finding with its line and column in ``text`` (the original text its span points into)."""
+        return replace(self, position=Position.of(text, self.span))
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule_id": self.rule_id,
             "category": self.category.value,
             "span": self.span.to_list(),
-            "score": round(self.score, 4),
-            "evidence": self.evidence.to_dict(),
         }
+        if self.position is not None:
+            p = self.position
+            out.update(line=p.line, column=p.column, end_line=p.end_line, end_column=p.end_column)
+        out.update(score=round(self.score, 4), evidence=self.evidence.to_dict())
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,12 +235,47 @@ class Decision:
     action: Action
     reason: str
 
+    # The finding's fields under the names of the JSON record (a decision is one item of its ``findings``).
+    @property
+    def rule_id(self) -> str:
+        return self.finding.rule_id
+
+    @property
+    def category(self) -> Category:
+        return self.finding.category
+
+    @property
+    def span(self) -> Span:
+        return self.finding.span
+
+    @property
+    def position(self) -> Position | None:
+        return self.finding.position
+
+    @property
+    def score(self) -> float:
+        return self.finding.score
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.finding.evidence
+
     def to_dict(self) -> dict[str, Any]:
         return {**self.finding.to_dict(), "action": self.action.value, "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
 class ScreenResult:
+    """The screening of one submission; ``to_dict``/``to_json`` give its ``screener-result/1`` record and
+    ``from_dict``/``from_json`` read one back (InputError on a malformed record, naming the field).
+
+    The JSON names are attributes too: ``id`` (= ``submission_id``), ``verdict``, ``reasons``, ``sha256``,
+    ``chars``, ``metadata``, ``counts``, ``versions`` (a tuple of pairs) and ``schema``. The record's
+    ``findings`` are ``decisions``: each has ``rule_id``, ``category``, ``span``, ``position`` (line and column),
+    ``score``, ``evidence``, ``action`` and ``reason``; ``findings`` gives the bare Finding values and
+    ``action_of(finding)`` the action taken on one.
+    """
+
     submission_id: str
     verdict: Verdict
     decisions: tuple[Decision, ...]
@@ -228,6 +289,52 @@ class ScreenResult:
     @property
     def findings(self) -> tuple[Finding, ...]:
         return tuple(d.finding for d in self.decisions)
+
+    @property
+    def id(self) -> str:
+        """The submission id, as ``id`` in the JSON record."""
+        return self.submission_id
+
+    @property
+    def schema(self) -> str:
+        return RESULT_SCHEMA
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per category value, every category present (as ``counts`` in the JSON record)."""
+        return category_counts(self.findings)
+
+    def action_of(self, finding: Finding) -> Action:
+        """The action policy (and any review or baseline) took on ``finding``; KeyError if not one of ours."""
+        for d in self.decisions:
+            if d.finding == finding:
+                return d.action
+        raise KeyError(f"{finding.rule_id}@{finding.span.start}-{finding.span.end} is not a finding of "
+                       f"{self.submission_id}")
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> ScreenResult:
+        """Rebuild a result from its ``screener-result/1`` record; InputError naming the bad field."""
+        from screener.errors import InputError
+        from screener.report.load import result_from_dict
+
+        try:
+            return result_from_dict(raw)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise InputError(f"not a valid {RESULT_SCHEMA} record: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, line: str | bytes) -> ScreenResult:
+        """Rebuild a result from one JSON record (``to_json`` output); InputError when malformed."""
+        from screener.errors import InputError
+
+        try:
+            raw = json.loads(line)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"not a {RESULT_SCHEMA} record: invalid JSON ({exc.__class__.__name__})") from exc
+        if not isinstance(raw, dict):
+            raise InputError(f"not a {RESULT_SCHEMA} record: a JSON object is needed")
+        return cls.from_dict(raw)
 
     @property
     def scanned(self) -> bool:

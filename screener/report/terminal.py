@@ -69,7 +69,9 @@ def print_findings(console: Console, result: ScreenResult) -> None:
     """Findings of one submission: code, entity, position and score; the matched text stays masked."""
     for d in result.decisions:
         f = d.finding
+        where = f" line {f.position.line} col {f.position.column}" if f.position is not None else ""
         console.print(
-            f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}] score {f.score:.2f} -> {d.action.value}",
+            f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}]{where} score {f.score:.2f} -> "
+            f"{d.action.value}",
             highlight=False,
         )
