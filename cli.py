@@ -29,6 +29,7 @@ from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
 from screener.commands import rules as rules_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
+from screener.commands.help import PlainHelpGroup
 from screener.commands.options import (
     BaselineOpt,
     ExitZeroOpt,
@@ -56,6 +57,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainHelpGroup,
 )
 
 
@@ -68,7 +70,10 @@ class Format(StrEnum):
     github = "github"
 
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="YAML config file (see README).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Config file, YAML or TOML (default: "
+                                                                      "screener.toml or [tool.screener] in "
+                                                                      "pyproject.toml, found from the working "
+                                                                      "directory up).")]
 PolicyOpt = Annotated[str | None, typer.Option(help="Policy name under rules/policies, or a policy file. "
                                                     "Example: --policy strict")]
 EmployerOpt = Annotated[list[str] | None, typer.Option("--employer", "-e",
@@ -90,6 +95,27 @@ app.command("report")(report_cmd)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
 app.command("schema")(schema_cmd)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("screener")
+        except metadata.PackageNotFoundError:
+            version = "unknown (not installed)"
+        sys.stdout.write(f"screener {version}\n")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Screen expert submissions for personal data, former-employer identifiers, confidentiality markings,
+    credentials and copied confidential passages; flag, redact or block them."""
 
 
 def _setup_logging() -> None:
@@ -133,7 +159,8 @@ def _safe_name(sub_id: str) -> str:
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .md .html .docx .pdf, or .json/"
-                                                    ".jsonl records (one submission each).")],
+                                                    ".jsonl records (one submission each); - reads standard "
+                                                    "input.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write results as JSON Lines to this file "
                                                                   "(atomic). Example: --out results.jsonl")] = None,
     redacted_dir: Annotated[Path | None, typer.Option("--redacted-dir", help="Write each redacted text to "
@@ -173,7 +200,7 @@ def scan(
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from screener.inputs import iter_paths
+        from screener.commands.stdin import iter_inputs
         from screener.report.jsonl import atomic_writer
         from screener.report.terminal import print_findings, results_table, summary_table
 
@@ -186,7 +213,7 @@ def scan(
             allowlist = overrides_from_log(log)
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist,
                            **selection_overrides(select, extend_select, ignore, baseline))
-        submissions = list(iter_paths(paths, engine.config))
+        submissions = list(iter_inputs(paths, engine.config))
         results = []
         started = time.perf_counter()
         with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -242,7 +269,8 @@ def scan(
 
 @app.command()
 def redact(
-    file: Annotated[Path, typer.Argument(help="One text file (.txt .md .html .docx .pdf).")],
+    file: Annotated[Path, typer.Argument(help="One text file (.txt .md .html .docx .pdf), or - for standard "
+                                              "input.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the redacted text here instead of "
                                                                   "stdout.")] = None,
     config: ConfigOpt = None,
@@ -265,12 +293,12 @@ def redact(
     """
     _setup_logging()
     with handled():
-        from screener.inputs import iter_paths
+        from screener.commands.stdin import iter_inputs
         from screener.report.jsonl import atomic_writer
 
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules,
                            **selection_overrides(select, extend_select, ignore, baseline))
-        subs = list(iter_paths([file], engine.config))
+        subs = list(iter_inputs([file], engine.config))
         if len(subs) != 1 or file.is_dir():
             err_console.print("error [E200] redact takes exactly one text file")
             raise typer.Exit(2)
@@ -283,7 +311,9 @@ def redact(
                 handle.write(result.redacted_text)
         else:
             sys.stdout.write(result.redacted_text)
-        err_console.print(f"{result.verdict.value}: {len(result.findings)} findings")
+        from screener.report.terminal import plural
+
+        err_console.print(f"{result.verdict.value}: {plural(len(result.findings), 'finding')}")
         raise typer.Exit(exit_code([result], engine.fails, exit_zero=exit_zero, fail_on=fail_on))
 
 
@@ -321,9 +351,8 @@ def batch(
     """
     _setup_logging()
     with handled():
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
         from screener.batch import BatchRun
+        from screener.commands.progress import batch_progress, count_submissions
         from screener.inputs import iter_paths
         from screener.model import Verdict
         from screener.policy import Policy
@@ -333,14 +362,15 @@ def batch(
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(_dask_client(dask, workers)) if dask else None
             run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers, client=client)
-            with Progress(SpinnerColumn(), TextColumn("screened {task.completed} submissions"), TimeElapsedColumn(),
-                          console=err_console, transient=True) as progress:
-                task = progress.add_task("batch", total=None)
+            total = count_submissions(paths, cfg)
+            with batch_progress(err_console, total) as (progress, task):
                 summary = run.run(iter_paths(paths, cfg), progress=lambda n: progress.advance(task, n))
         if merge is not None:
             run.merge(summary.parts, merge)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items()))
-        err_console.print(f"{summary.submissions} submissions in {summary.parts} parts "
+        from screener.report.terminal import plural
+
+        err_console.print(f"{plural(summary.submissions, 'submission')} in {plural(summary.parts, 'part')} "
                           f"({summary.skipped_parts} already done) in {summary.seconds:.1f}s: {counts}")
         pol = Policy.load(cfg.policy_file())
         threshold = (lambda v: fails(v, fail_on)) if fail_on is not None else pol.fails

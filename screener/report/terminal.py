@@ -26,6 +26,11 @@ _SHORT = {
 }
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 submission``, ``2 submissions``, ``0 entries`` (``many`` for an irregular plural)."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
 def results_table(results: Sequence[ScreenResult]) -> Table:
     table = Table(title="Submissions", show_lines=False)
     table.add_column("submission", overflow="fold")
@@ -53,7 +58,7 @@ def summary_table(results: Sequence[ScreenResult], seconds: float, policy: str) 
         categories.update(f.category for f in r.findings)
     words = sum(r.chars for r in results)
     rate = f"{len(results) / seconds:.1f} submissions/s" if seconds > 0 else "-"
-    table = Table(title=f"Summary ({len(results)} submissions, policy {policy}, {seconds:.1f}s, {rate})")
+    table = Table(title=f"Summary ({plural(len(results), 'submission')}, policy {policy}, {seconds:.1f}s, {rate})")
     table.add_column("verdict")
     table.add_column("submissions", justify="right")
     for v in Verdict:

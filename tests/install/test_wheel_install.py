@@ -90,3 +90,8 @@ def test_installed_wheel_screens_a_file_outside_the_checkout(installed: Path, tm
     codes = {f["rule_id"][:3] for f in result["findings"]}
     assert result["verdict"] != "unscanned"
     assert {"EMP", "PII", "FRG"} <= codes, codes  # employer profile, rule packs and the demo corpus all found
+
+
+def test_installed_wheel_ships_the_result_schema(installed: Path, tmp_path: Path) -> None:
+    done = _run([str(installed / "screener"), "schema"], cwd=tmp_path)
+    assert json.loads(done.stdout)["title"] == "screener-result/1"
