@@ -190,6 +190,9 @@ def scan(
     baseline: BaselineOpt = None,
     exit_zero: ExitZeroOpt = False,
     fail_on: FailOnOpt = None,
+    show_source: Annotated[bool, typer.Option("--show-source", help="In the --report, show copied passages side "
+                                                                    "by side with their source (plaintext "
+                                                                    "index), shared words highlighted.")] = False,
 ) -> None:
     """Screen submissions and give each a verdict: allow, redact, flag, block or unscanned.
 
@@ -231,10 +234,16 @@ def scan(
                 log.record(r)
             log.close()
         if report is not None:
+            from screener.commands.report import source_lookup_for
             from screener.report.html import write_report
             from screener.report.texts import load_texts
 
-            write_report(report, results, load_texts(paths, engine.config), engine.rules)
+            lookup = source_lookup_for(engine.config) if show_source else None
+            if show_source and lookup is None:
+                err_console.print("--show-source: no plaintext index among --corpus; showing source document and "
+                                  "section only")
+            write_report(report, results, load_texts(paths, engine.config), engine.rules, show_source=show_source,
+                         source_lookup=lookup)
         if out is not None:
             with atomic_writer(out) as handle:
                 for r in results:

@@ -29,7 +29,8 @@ from markupsafe import Markup
 
 from screener.model import CATEGORY_PREFIX, Category, Finding, ScreenResult, Verdict, text_sha256
 from screener.report.jsonl import atomic_writer
-from screener.report.textview import finalize, passage, render_text
+from screener.report.sidebyside import side_by_side
+from screener.report.textview import finalize, render_text, visible
 from screener.ruleset.loader import RuleSet
 
 SourceLookup = Callable[[Finding], str | None]
@@ -46,7 +47,7 @@ class FindingView:
     remedy: str | None
     evidence: tuple[tuple[str, str], ...]
     own: Markup | None  # the submission's words, for side-by-side fragment views
-    source: str | None  # the aligned source passage (show_source only)
+    source: Markup | None  # the aligned source passage (show_source only), shared words highlighted
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +113,11 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
             rule = rules.get(f.rule_id) if rules is not None else None
             source = own = None
             if f.category is Category.FRAGMENT and show_source and source_lookup is not None:
-                source = source_lookup(f)
-                if source is not None and text is not None:
-                    own = passage(text, f.span.start, f.span.end, True, f.entity)
+                found = source_lookup(f)
+                if found is not None and text is not None and 0 <= f.span.start <= f.span.end <= len(text):
+                    own, source = side_by_side(text[f.span.start:f.span.end], found)
+                elif found is not None:
+                    source = visible(found)
             fviews.append(FindingView(a, d, rule_anchor.get(f.rule_id), rule.name if rule else None,
                                       rule.docs.what if rule else None, rule.docs.remedy if rule else None,
                                       _evidence(f), own, source))
@@ -152,6 +155,13 @@ def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | No
     rule_ids = sorted({f.rule_id for r in results for f in r.findings})
     rule_anchor = {rid: f"rule-{i}" for i, rid in enumerate(rule_ids, start=1)}
     views = _views(results, texts, rules, show_text, source_lookup, show_source, reviews, rule_anchor)
+    sources_shown = any(fv.source is not None for v in views for fv in v.findings)
+    own_shown = any(fv.own is not None for v in views for fv in v.findings)
+    disclosure = ("matched text shown" if show_text else
+                  "matched text masked, except copied passages shown beside their sources" if own_shown else
+                  "matched text masked")
+    if sources_shown:
+        disclosure += "; source passages shown"
     verdicts = {v.value: sum(r.verdict is v for r in results) for v in Verdict}
     categories = {c.value: sum(f.category is c for r in results for f in r.findings) for c in Category}
     employers: dict[str, list[int]] = {}
@@ -168,7 +178,7 @@ def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | No
         title=title, css=Markup(css), css_hash=css_hash, generated_at=when, tool_version=_version(),
         stamp=_stamp(results), views=views, verdicts=verdicts, categories=categories,
         verdict_bars=_bars(verdicts), category_bars=_bars(categories),
-        employers=sorted(employers.items()), glossary=glossary, show_text=show_text,
+        employers=sorted(employers.items()), glossary=glossary, show_text=show_text, disclosure=disclosure,
         texts_given=texts is not None, total=len(results),
         prefixes={c.value: CATEGORY_PREFIX[c] for c in Category},
         findings_total=sum(len(r.decisions) for r in results),
