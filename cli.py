@@ -272,7 +272,9 @@ def scan(
                         console.print(f"[bold]{r.submission_id}[/]")
                         print_findings(console, r)
         if not quiet:
-            err_console.print(summary_table(results, seconds, engine.policy.name))
+            from screener.report.terminal import policies_applied
+
+            err_console.print(summary_table(results, seconds, policies_applied(results, engine.policy.name)))
         raise typer.Exit(exit_code(results, engine.fails, exit_zero=exit_zero, fail_on=fail_on))
 
 

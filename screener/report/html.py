@@ -91,8 +91,13 @@ def _evidence(f: Finding) -> tuple[tuple[str, str], ...]:
 
 
 def _text_for(result: ScreenResult, texts: Mapping[str, str] | None) -> tuple[str | None, str]:
-    if texts is None or result.submission_id not in texts:
+    if result.verdict is Verdict.UNSCANNED and (texts is None or result.submission_id not in texts):
+        why = "; ".join(result.reasons) or "no reason recorded"
+        return None, f"Not screened, so no text is shown: {why}."
+    if texts is None:
         return None, "Text not provided: positions only (give the submissions with --texts to see them)."
+    if result.submission_id not in texts:
+        return None, "Text not found among the --texts given (moved or renamed?): positions only."
     text = texts[result.submission_id]
     if result.sha256 is not None and text_sha256(text) != result.sha256:
         return None, "The text given differs from the text screened (sha256): not shown, positions only."

@@ -31,6 +31,15 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (many or noun + 's')}"
 
 
+def policies_applied(results: Sequence[ScreenResult], fallback: str) -> str:
+    """The policies (with their layers) the results were decided under, as the summary names them:
+    ``default`` or ``default (3), default+banking+northwind (1)``; ``fallback`` when none was recorded."""
+    counts = Counter(dict(r.versions).get("policy", fallback).split("@", 1)[0] for r in results if r.scanned)
+    if len(counts) <= 1:
+        return next(iter(counts), fallback)
+    return ", ".join(f"{name} ({n})" for name, n in sorted(counts.items()))
+
+
 def results_table(results: Sequence[ScreenResult]) -> Table:
     table = Table(title="Submissions", show_lines=False)
     table.add_column("submission", overflow="fold")

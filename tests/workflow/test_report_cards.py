@@ -1,0 +1,50 @@
+"""Report details: the masked label is the deciding finding's, and an unscanned card says why."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from screener.model import Action, Category, Decision, Evidence, Finding, Metadata, ScreenResult, Span, Verdict
+from screener.report.html import render_report
+
+WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+TEXT = "Write to Alder Creek Holdings about the plan."
+
+
+def _d(rule: str, cat: Category, entity: str, action: Action) -> Decision:
+    start = TEXT.index("Alder Creek Holdings")
+    return Decision(Finding(rule, cat, Span(start, start + 20), 0.9, Evidence("x", "y", entity)), action, "policy")
+
+
+@pytest.mark.parametrize(("decisions", "label"), [
+    ([_d("EMP207", Category.EMPLOYER, "EMPLOYER_CLIENT", Action.BLOCK),
+      _d("SEC499", Category.SECRET, "TOKEN", Action.ALLOW)], "EMPLOYER_CLIENT"),
+    ([_d("EMP207", Category.EMPLOYER, "EMPLOYER_CLIENT", Action.ALLOW),
+      _d("SEC499", Category.SECRET, "TOKEN", Action.REDACT)], "TOKEN"),
+    ([_d("PII103", Category.PERSONAL_DATA, "ORGANIZATION", Action.REDACT),
+      _d("EMP207", Category.EMPLOYER, "EMPLOYER_CLIENT", Action.BLOCK)], "EMPLOYER_CLIENT"),
+], ids=["allowed-higher-priority-loses", "acted-lower-first-listed", "both-acted-priority"])
+def test_masked_label_is_the_deciding_findings(decisions: list[Decision], label: str) -> None:
+    result = ScreenResult("s", Verdict.BLOCK, tuple(decisions), (), Metadata(), None, len(TEXT))
+    page = render_report([result], {"s": TEXT}, generated_at=WHEN)
+    assert f">{label} \u25aa" in page
+    other = ({"EMPLOYER_CLIENT", "TOKEN", "ORGANIZATION"} - {label})
+    assert not any(f">{o} \u25aa" in page for o in other)
+
+
+@pytest.mark.parametrize(("texts", "note"), [
+    (None, "Not screened, so no text is shown: empty submission."),
+    ({"other": "x"}, "Not screened, so no text is shown: empty submission."),
+], ids=["no-texts", "texts-given"])
+def test_unscanned_card_says_why(texts: dict[str, str] | None, note: str) -> None:
+    result = ScreenResult("u", Verdict.UNSCANNED, (), ("empty submission",), Metadata(), None, 0)
+    page = render_report([result], texts, generated_at=WHEN)
+    assert note in page and "give the submissions with --texts" not in page
+
+
+def test_missing_text_among_texts_given_is_named() -> None:
+    result = ScreenResult("s", Verdict.ALLOW, (), (), Metadata(), None, 3)
+    page = render_report([result], {"other": "abc"}, generated_at=WHEN)
+    assert "Text not found among the --texts given" in page
