@@ -190,6 +190,8 @@ def scan(
     baseline: BaselineOpt = None,
     exit_zero: ExitZeroOpt = False,
     fail_on: FailOnOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json (the JSON spelling every "
+                                                         "command accepts).")] = False,
     show_source: Annotated[bool, typer.Option("--show-source", help="In the --report, show copied passages side "
                                                                     "by side with their source (plaintext "
                                                                     "index), shared words highlighted.")] = False,
@@ -214,6 +216,9 @@ def scan(
 
             log = AuditLog(audit_log)
             allowlist = overrides_from_log(log)
+        if as_json and fmt not in (Format.terminal, Format.json):
+            raise ConfigError(f"--json and --format {fmt.value} disagree; give one", code="E101")
+        fmt = Format.json if as_json else fmt
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist,
                            **selection_overrides(select, extend_select, ignore, baseline))
         submissions = list(iter_inputs(paths, engine.config))

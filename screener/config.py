@@ -40,6 +40,10 @@ def bundled_dir(name: str) -> Path:
 
 
 class ScreenerConfig(BaseModel):
+    """Every setting, validated and immutable (``ScreenerConfig.load(path, **overrides)``; ConfigError on any
+    problem). Sizes are bytes or characters as named, times seconds; paths may be relative to the working
+    directory. The command line reads config files through ``screener.config_files``."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rules_dir: Path = Field(default_factory=lambda: bundled_dir("rules"))
@@ -126,6 +130,8 @@ class ScreenerConfig(BaseModel):
             raise ConfigError(f"invalid configuration{where}: {problems}") from exc
 
     def rule_files(self) -> list[Path]:
+        """The rule pack files to load: ``packs`` under ``rules_dir``, or every ``*.yaml`` in it; ConfigError
+        when the directory or a named pack is missing."""
         if not self.rules_dir.is_dir():
             raise ConfigError(f"rules directory {self.rules_dir} does not exist")
         if self.packs:
@@ -137,6 +143,7 @@ class ScreenerConfig(BaseModel):
         return sorted(self.rules_dir.glob("*.yaml"))
 
     def policy_file(self) -> Path:
+        """The policy file: ``policy`` as a path, or ``rules_dir/policies/<policy>.yaml``; ConfigError if none."""
         candidate = Path(self.policy)
         if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
             return candidate

@@ -69,6 +69,11 @@ class _Prepared:
 
 
 class Screener:
+    """The engine: build once with ``Screener.from_config(...)`` (rules, policy, detectors, model), then
+    ``screen(item)`` / ``screen_many(items)`` / ``redact(item)``. An item is a Submission or a str. Results
+    are ScreenResult values; nothing raises for a bad submission: it becomes UNSCANNED with a reason.
+    ConfigError / ModelError come from ``from_config`` only."""
+
     def __init__(self, config: ScreenerConfig, rules: RuleSet, policy: Policy, detectors: Sequence[Detector],
                  runner: NlpRunner | None, allowlist: Overrides | None = None) -> None:
         self.config = config
@@ -253,6 +258,7 @@ class Screener:
     # -- public API --------------------------------------------------------------------------------------
 
     def screen(self, item: Submission | str) -> ScreenResult:
+        """Screen one submission (a str gets the id ``text-<sha256 prefix>``); never raises for bad input."""
         return next(self.screen_many([item]))
 
     def screen_many(self, items: Iterable[Submission | str], batch_size: int | None = None) -> Iterator[ScreenResult]:

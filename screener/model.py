@@ -18,6 +18,8 @@ RESULT_SCHEMA = "screener-result/1"
 
 
 class Category(StrEnum):
+    """What a finding is about; the value is the JSON spelling, the rule-code prefix is in CATEGORY_PREFIX."""
+
     PERSONAL_DATA = "personal-data"
     EMPLOYER = "employer-identifier"
     MARKING = "confidentiality-marking"
@@ -50,6 +52,8 @@ class Action(StrEnum):
 
 
 class Verdict(StrEnum):
+    """One per submission: the most severe action taken, or UNSCANNED when it could not be screened."""
+
     ALLOW = "allow"
     REDACT = "redact"
     FLAG = "flag"
@@ -58,6 +62,7 @@ class Verdict(StrEnum):
 
     @property
     def severity(self) -> int:
+        """0 (allow) to 4 (unscanned), for comparisons against a threshold such as ``fail_on``."""
         return VERDICT_SEVERITY[self]
 
 
@@ -86,12 +91,15 @@ class Span:
         return self.end - self.start
 
     def overlaps(self, other: Span) -> bool:
+        """Whether the two half-open ranges share at least one character."""
         return self.start < other.end and other.start < self.end
 
     def contains(self, other: Span) -> bool:
+        """Whether ``other`` lies entirely within this span."""
         return self.start <= other.start and other.end <= self.end
 
     def to_list(self) -> list[int]:
+        """``[start, end]``, the JSON form."""
         return [self.start, self.end]
 
 
@@ -130,10 +138,12 @@ class Metadata:
         source: str | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> Metadata:
+        """Build from plain values; ``extra`` values become strings, sorted by key (hashable, deterministic)."""
         pairs = tuple(sorted((str(k), str(v)) for k, v in (extra or {}).items()))
         return cls(expert_id=expert_id, employers=tuple(employers), source=source, extra=pairs)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``{expert_id, employers, source, extra}``."""
         return {
             "expert_id": self.expert_id,
             "employers": list(self.employers),
@@ -192,6 +202,9 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a detector found: rule code, category, ``span`` (character offsets into the original text), score
+    in 0..1 and the evidence; never the matched text. ``position`` (line, column) is set by the engine."""
+
     rule_id: str
     category: Category
     span: Span
@@ -205,9 +218,11 @@ class Finding:
 
     @property
     def entity(self) -> str:
+        """The entity type, e.g. ``PERSON``, ``EMPLOYER_NAME`` (from the evidence)."""
         return self.evidence.entity
 
     def sort_key(self) -> tuple[int, int, str]:
+        """``(start, end, rule_id)``: the one order findings are kept in."""
         return (self.span.start, self.span.end, self.rule_id)
 
     def located(self, text: str) -> Finding:
@@ -215,6 +230,7 @@ class Finding:
         return replace(self, position=Position.of(text, self.span))
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form (an item of a record's ``findings``, without the decision)."""
         out: dict[str, Any] = {
             "rule_id": self.rule_id,
             "category": self.category.value,
@@ -288,6 +304,7 @@ class ScreenResult:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
+        """The bare findings, in the decisions' order (see ``decisions`` for the action on each)."""
         return tuple(d.finding for d in self.decisions)
 
     @property
@@ -297,6 +314,7 @@ class ScreenResult:
 
     @property
     def schema(self) -> str:
+        """``screener-result/1``, as in the JSON record."""
         return RESULT_SCHEMA
 
     @property
@@ -338,9 +356,11 @@ class ScreenResult:
 
     @property
     def scanned(self) -> bool:
+        """False for UNSCANNED: nothing of the submission may be taken as clean."""
         return self.verdict is not Verdict.UNSCANNED
 
     def to_dict(self, include_redacted: bool = False) -> dict[str, Any]:
+        """The ``screener-result/1`` record as a dict, keys in a fixed order; ``redacted_text`` only if asked."""
         out: dict[str, Any] = {
             "schema": RESULT_SCHEMA,
             "id": self.submission_id,
@@ -358,6 +378,7 @@ class ScreenResult:
         return out
 
     def to_json(self, include_redacted: bool = False) -> str:
+        """The record as one compact JSON line (UTF-8 characters kept), byte-identical for identical results."""
         return json.dumps(self.to_dict(include_redacted), ensure_ascii=False, separators=(",", ":"))
 
 

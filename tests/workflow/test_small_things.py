@@ -138,3 +138,13 @@ def test_batch_total_counts_every_submission(tmp_path: Path) -> None:
     total = count_submissions(paths, cfg)
     done = runner.invoke(app, ["batch", *map(str, paths), "--out-dir", str(out)])
     assert f"{total} submissions in" in done.stderr and total == 6
+
+
+@pytest.mark.parametrize(("args", "code"), [(["--json"], 0), (["--json", "--format", "json"], 0),
+                                            (["--json", "--format", "csv"], 2)],
+                         ids=["json-flag", "both-agree", "both-disagree"])
+def test_scan_json_flag_is_format_json(args: list[str], code: int) -> None:
+    done = runner.invoke(app, ["scan", str(ROOT / "examples" / "analyst_notes.txt"), "-q", *args, "--exit-zero"])
+    assert done.exit_code == code, done.output
+    if code == 0:
+        assert json.loads(done.stdout)[0]["schema"] == "screener-result/1"
