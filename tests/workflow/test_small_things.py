@@ -148,3 +148,17 @@ def test_scan_json_flag_is_format_json(args: list[str], code: int) -> None:
     assert done.exit_code == code, done.output
     if code == 0:
         assert json.loads(done.stdout)[0]["schema"] == "screener-result/1"
+
+
+def test_interrupt_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from screener.engine import Screener
+
+    def interrupted(self: Screener, items: Any, batch_size: int | None = None) -> Any:
+        raise KeyboardInterrupt
+        yield  # a generator, like the real one
+
+    monkeypatch.setattr(Screener, "screen_many", interrupted)
+    out = tmp_path / "results.jsonl"
+    done = runner.invoke(app, ["scan", str(ROOT / "examples" / "analyst_notes.txt"), "-q", "--out", str(out)])
+    assert done.exit_code == 130 and "Traceback" not in done.output
+    assert not out.exists()  # nothing half-written
