@@ -247,8 +247,10 @@ def scan(
             if show_source and lookup is None:
                 err_console.print("--show-source: no plaintext index among --corpus; showing source document and "
                                   "section only")
+            from screener.ruleset.employers import load_profiles
+
             write_report(report, results, load_texts(paths, engine.config), engine.rules, show_source=show_source,
-                         source_lookup=lookup)
+                         source_lookup=lookup, profiles=load_profiles(engine.config.rules_dir / "employers"))
         if out is not None:
             with atomic_writer(out) as handle:
                 for r in results:

@@ -31,6 +31,7 @@ from screener.model import CATEGORY_PREFIX, Category, Finding, ScreenResult, Ver
 from screener.report.jsonl import atomic_writer
 from screener.report.sidebyside import side_by_side
 from screener.report.textview import finalize, render_text, visible
+from screener.ruleset.employers import ProfileSet
 from screener.ruleset.loader import RuleSet
 
 SourceLookup = Callable[[Finding], str | None]
@@ -136,6 +137,13 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
     return views
 
 
+def _profile_label(name: str, profiles: ProfileSet | None) -> str:
+    if profiles is None:
+        return "-"
+    found = profiles.resolve(name)
+    return found.id if found is not None else "no profile: not screened for its identifiers"
+
+
 def _bars(counts: Mapping[str, int], width: int = 190) -> list[dict[str, Any]]:
     top = max(counts.values(), default=0) or 1
     return [{"label": k, "value": v, "width": max(2, round(width * v / top)) if v else 0, "y": i * 26}
@@ -154,8 +162,10 @@ def _stamp(results: Sequence[ScreenResult]) -> list[tuple[str, str]]:
 def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | None = None, *,
                   rules: RuleSet | None = None, show_text: bool = False, show_source: bool = False,
                   source_lookup: SourceLookup | None = None, reviews: Mapping[str, Sequence[Any]] | None = None,
-                  title: str = "Screening report", generated_at: datetime | None = None) -> str:
-    """The report as one HTML string. Deterministic for a given ``generated_at``."""
+                  title: str = "Screening report", generated_at: datetime | None = None,
+                  profiles: ProfileSet | None = None) -> str:
+    """The report as one HTML string. Deterministic for a given ``generated_at``. With ``profiles`` (the
+    employer profiles screened with), the employers table says which declared employer had no profile."""
     results = list(results)
     rule_ids = sorted({f.rule_id for r in results for f in r.findings})
     rule_anchor = {rid: f"rule-{i}" for i, rid in enumerate(rule_ids, start=1)}
@@ -183,7 +193,8 @@ def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | No
         title=title, css=Markup(css), css_hash=css_hash, generated_at=when, tool_version=_version(),
         stamp=_stamp(results), views=views, verdicts=verdicts, categories=categories,
         verdict_bars=_bars(verdicts), category_bars=_bars(categories),
-        employers=sorted(employers.items()), glossary=glossary, show_text=show_text, disclosure=disclosure,
+        employers=[(name, counts, _profile_label(name, profiles)) for name, counts in sorted(employers.items())],
+        glossary=glossary, show_text=show_text, disclosure=disclosure,
         texts_given=texts is not None, total=len(results),
         prefixes={c.value: CATEGORY_PREFIX[c] for c in Category},
         findings_total=sum(len(r.decisions) for r in results),

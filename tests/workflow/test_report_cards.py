@@ -48,3 +48,19 @@ def test_missing_text_among_texts_given_is_named() -> None:
     result = ScreenResult("s", Verdict.ALLOW, (), (), Metadata(), None, 3)
     page = render_report([result], {"other": "abc"}, generated_at=WHEN)
     assert "Text not found among the --texts given" in page
+
+
+@pytest.mark.parametrize(("declared", "label"), [
+    ("Northwind Bank", "northwind"), ("northwind", "northwind"), ("Elmstead Partners LLP", "no profile"),
+], ids=["name-resolves", "id-resolves", "unknown-employer"])
+def test_employers_table_says_when_a_declared_employer_has_no_profile(declared: str, label: str) -> None:
+    from screener.config import ScreenerConfig
+    from screener.ruleset.employers import load_profiles
+
+    profiles = load_profiles(ScreenerConfig().rules_dir / "employers")
+    result = ScreenResult("s", Verdict.ALLOW, (), (), Metadata.of(employers=[declared]), None, 3)
+    page = render_report([result], None, generated_at=WHEN, profiles=profiles)
+    row = page[page.index("<tbody>", page.index('id="by-employer"')):]
+    row = row[:row.index("</tr>")]
+    assert declared in row and label in row
+    assert "no profile" not in render_report([result], None, generated_at=WHEN)  # unknown without profiles
