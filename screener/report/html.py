@@ -61,6 +61,8 @@ class SubmissionView:
     text_note: str
     findings: tuple[FindingView, ...]
     reviews: tuple[Any, ...]
+    # The findings grouped by span: findings on the same characters are one card listing each of them.
+    cards: tuple[tuple[FindingView, ...], ...] = ()
 
 
 def _version() -> str:
@@ -132,9 +134,17 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
         views.append(SubmissionView(
             anchor, r, classes, {c.value: counts.get(c.value, 0) for c in Category},
             render_text(text, r.decisions, anchors, show_text) if text is not None else None, note,
-            tuple(fviews), tuple((reviews or {}).get(r.submission_id, ())),
+            tuple(fviews), tuple((reviews or {}).get(r.submission_id, ())), _cards(fviews),
         ))
     return views
+
+
+def _cards(fviews: Sequence[FindingView]) -> tuple[tuple[FindingView, ...], ...]:
+    groups: dict[tuple[int, int], list[FindingView]] = {}
+    for fv in fviews:
+        span = fv.decision.finding.span
+        groups.setdefault((span.start, span.end), []).append(fv)
+    return tuple(tuple(g) for g in groups.values())
 
 
 def _profile_label(name: str, profiles: ProfileSet | None) -> str:

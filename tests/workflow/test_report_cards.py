@@ -64,3 +64,17 @@ def test_employers_table_says_when_a_declared_employer_has_no_profile(declared: 
     row = row[:row.index("</tr>")]
     assert declared in row and label in row
     assert "no profile" not in render_report([result], None, generated_at=WHEN)  # unknown without profiles
+
+
+def test_findings_on_one_span_are_one_card() -> None:
+    two = [_d("EMP207", Category.EMPLOYER, "EMPLOYER_CLIENT", Action.BLOCK),
+           _d("PII103", Category.PERSONAL_DATA, "ORGANIZATION", Action.REDACT)]
+    start = TEXT.index("plan")
+    other = Decision(Finding("MRK399", Category.MARKING, Span(start, start + 4), 0.9, Evidence("x", "y", "M")),
+                     Action.FLAG, "policy")
+    result = ScreenResult("s", Verdict.BLOCK, (*two, other), (), Metadata(), None, len(TEXT))
+    page = render_report([result], {"s": TEXT}, generated_at=WHEN)
+    assert page.count('<div class="finding ') == 2
+    assert "2 findings on the same characters" in page
+    card = page[page.index('id="s1-f1"'):page.index('id="s1-f3"')]
+    assert "EMP207" in card and "PII103" in card and 'id="s1-f2"' in card  # every finding keeps its anchor
