@@ -43,6 +43,7 @@ from screener.commands.options import (
 )
 from screener.commands.report import report as report_cmd
 from screener.commands.schema import schema as schema_cmd
+from screener.commands.version import root_callback
 from screener.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="Installed spaCy m
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules/).")]
 
 
+app.callback()(root_callback)
 app.add_typer(corpus_cmd.app, name="corpus")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(review_cmd.app, name="review")
@@ -95,27 +97,6 @@ app.command("report")(report_cmd)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
 app.command("schema")(schema_cmd)
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        from importlib import metadata
-
-        try:
-            version = metadata.version("screener")
-        except metadata.PackageNotFoundError:
-            version = "unknown (not installed)"
-        sys.stdout.write(f"screener {version}\n")
-        raise typer.Exit(EXIT_CLEAN)
-
-
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    """Screen expert submissions for personal data, former-employer identifiers, confidentiality markings,
-    credentials and copied confidential passages; flag, redact or block them."""
 
 
 def _setup_logging() -> None:
