@@ -8,6 +8,7 @@ group's class) adjusts each command it hands out, through click's public paramet
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer.core
@@ -27,7 +28,19 @@ def _plain(params: list[Any]) -> list[Any]:
             param.metavar = param.metavar or str(param.name).upper()
         elif getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
+        elif param.metavar is None and getattr(param, "multiple", False):
+            param.metavar = _element_type(param)
     return params
+
+
+def _element_type(param: Any) -> str | None:
+    """``<list[str]>`` -> ``<str>`` for a repeatable option (its help says it is repeatable)."""
+    try:
+        shown = param.display_type_rich(None)
+    except Exception:  # another Typer version: keep its own display
+        return None
+    match = re.fullmatch(r"<list\[(.+)\]>", str(shown or ""))
+    return f"<{match.group(1).lower()}>" if match else None
 
 
 def plain_help(command: Any) -> Any:

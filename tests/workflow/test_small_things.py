@@ -77,6 +77,8 @@ def test_help_has_no_type_placeholders_on_flags_or_braces_in_usage() -> None:
         assert done.exit_code == 0, path
         usage = next(line for line in done.stdout.splitlines() if "Usage:" in line)
         assert "{" not in usage and "<bool>" not in done.stdout, (path, usage)
+        options = done.stdout.split("Options", 1)[-1]
+        assert "<list[" not in options, path  # a repeatable option shows its element type
     scan = runner.invoke(app, ["scan", "--help"], env={"COLUMNS": "200"}).stdout
     assert "Usage: screener scan [OPTIONS] PATHS..." in scan
 
