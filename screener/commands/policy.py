@@ -46,9 +46,9 @@ def list_layers(
     Example: screener policy list
     """
     with handled():
-        from screener.config import ScreenerConfig
+        from screener.config_files import resolve
 
-        cfg = ScreenerConfig.load(policy=policy, rules_dir=rules)
+        cfg = resolve(None, policy=policy, rules_dir=rules).config
         root = cfg.rules_dir / "policies"
         console = Console(highlight=False)
         for title, folder in (("global", root), ("industry", root / "industries"), ("employer", root / "employers")):
@@ -72,13 +72,13 @@ def show(
     Example: screener policy show strict --employer northwind
     """
     with handled():
-        from screener.config import ScreenerConfig
+        from screener.config_files import resolve
         from screener.errors import ConfigError
         from screener.policy_layers import effective_policy
 
         if name is not None and policy is not None and name != policy:
             raise ConfigError(f"two policies given: {name} and --policy {policy}", code="E100")
-        cfg = ScreenerConfig.load(policy=name or policy or "default", rules_dir=rules)
+        cfg = resolve(None, policy=name or policy, rules_dir=rules).config  # else the config file's, or default
         policy_file = cfg.policy_file()
         effective = effective_policy(Policy.load(policy_file), cfg.rules_dir / "policies", employer or (),
                                      industry or ())

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from screener.commands.common import EXIT_FINDINGS, err_console, handled
-from screener.config import ScreenerConfig
+from screener.config_files import resolve
 from screener.errors import ConfigError, RuleError
 from screener.model import CATEGORY_PREFIX, Category
 from screener.ruleset.employers import load_profiles
@@ -30,7 +30,7 @@ RulesDir = typer.Option(None, "--rules-dir", help="Rules directory (default: the
 
 
 def _load(rules_dir: Path | None) -> tuple[Path, RuleSet]:
-    directory = rules_dir or ScreenerConfig().rules_dir
+    directory = rules_dir or resolve().config.rules_dir  # the config file found from here, if any
     if not directory.is_dir():
         raise ConfigError(f"rules directory {directory} does not exist")
     return directory, load_rules(sorted(directory.glob("*.yaml")))
@@ -131,7 +131,7 @@ def check(
 def employers(rules_dir: Path | None = RulesDir) -> None:
     """List the employer profiles and how many terms each holds. Example: screener rules employers"""
     with handled():
-        directory = rules_dir or ScreenerConfig().rules_dir
+        directory = rules_dir or resolve().config.rules_dir
         profiles = load_profiles(directory / "employers")
         table = Table(title="employer profiles")
         for col in ("id", "name", "names", "domains+hosts", "codenames+systems", "clients", "formats"):

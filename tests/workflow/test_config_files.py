@@ -95,3 +95,18 @@ def test_config_show_json_names_each_origin(tmp_path: Path, monkeypatch: pytest.
     assert body["settings"]["employers"] == {"value": ["northwind"], "from": str(tmp_path / "pyproject.toml")}
     assert body["settings"]["policy"]["from"] == "default"
     assert "0123456789abcdef0123" not in result.stdout  # a key is never printed
+
+
+def test_policy_show_and_rules_list_follow_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from screener.config import bundled_dir
+
+    shutil.copytree(bundled_dir("rules"), tmp_path / "myrules")
+    (tmp_path / "myrules" / "secrets.yaml").unlink()
+    _tree(tmp_path, {"screener.toml": 'policy = "strict"\nrules_dir = "myrules"\n'})
+    monkeypatch.chdir(tmp_path)
+    shown = runner.invoke(app, ["policy", "show", "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["name"] == "strict"
+    listed = runner.invoke(app, ["rules", "list"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0 and "MRK301" in listed.stdout and "SEC4" not in listed.stdout
