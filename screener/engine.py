@@ -30,6 +30,7 @@ from screener.redact import Redactor
 from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
+from screener.ruleset.select import RuleSelection
 from screener.text.extract import Limits, extract
 from screener.text.normalize import NormalizedText, normalize
 
@@ -69,6 +70,11 @@ class _Prepared:
 
 
 class Screener:
+    """The engine: build once with ``Screener.from_config(...)`` (rules, policy, detectors, model), then
+    ``screen(item)`` / ``screen_many(items)`` / ``redact(item)``. An item is a Submission or a str. Results
+    are ScreenResult values; nothing raises for a bad submission: it becomes UNSCANNED with a reason.
+    ConfigError / ModelError come from ``from_config`` only."""
+
     def __init__(self, config: ScreenerConfig, rules: RuleSet, policy: Policy, detectors: Sequence[Detector],
                  runner: NlpRunner | None, allowlist: Overrides | None = None) -> None:
         self.config = config
@@ -85,6 +91,11 @@ class Screener:
         operators.update(config.operators)
         self.redactor = Redactor(operators, config.redaction_key)
         self.limits = Limits(max_bytes=config.max_bytes)
+        self.selection = RuleSelection.of(config.select, config.extend_select, config.ignore)
+        self.selection.check(r.id for r in rules.rules)
+        from screener.baseline import Baseline
+
+        self.baseline = Baseline.load(config.baseline) if config.baseline is not None else None
         self._nlp_lock = threading.Lock()
         model = "none"
         if runner is not None:
@@ -98,6 +109,8 @@ class Screener:
             *((f"detector:{d.name}", getattr(d, "version", "1")) for d in self.detectors),
             *((f"corpus:{name}", version) for d in self.detectors
               for name, version in sorted(getattr(d, "corpora", {}).items())),
+            *((("selection", self.selection.stamp()),) if not self.selection.is_default else ()),
+            *((("baseline", self.baseline.stamp()),) if self.baseline is not None else ()),
         )
 
     @classmethod
@@ -220,7 +233,8 @@ class Screener:
         findings, notes, error = self._detect(prep, nlp)
         if error is not None:
             return self._unscanned(prep, error)
-        findings_sorted = sort_findings(set(findings))
+        findings_sorted = tuple(f.located(prep.text) for f in
+                                sort_findings(f for f in set(findings) if self.selection.selects(f.rule_id)))
         meta = prep.submission.metadata
         policy = self._policy_for(meta, findings_sorted)
         decisions = tuple(policy.decide(f) for f in findings_sorted)
@@ -237,6 +251,8 @@ class Screener:
             screened_with=with_declared(self.screened_with, self._profile_ids(meta)),
         )
         result = apply_overrides(result, self.allowlist, prep.text)
+        if self.baseline is not None:
+            result = self.baseline.apply(result, prep.text)
         verdict, reasons = policy.hold_missing(result.verdict, result.reasons, self._missing_profiles(meta))
         result = replace(result, verdict=verdict, reasons=reasons)
         acted = [d.finding for d in result.decisions if d.action is not Action.ALLOW]
@@ -260,6 +276,7 @@ class Screener:
     # -- public API --------------------------------------------------------------------------------------
 
     def screen(self, item: Submission | str) -> ScreenResult:
+        """Screen one submission (a str gets the id ``text-<sha256 prefix>``); never raises for bad input."""
         return next(self.screen_many([item]))
 
     def screen_many(self, items: Iterable[Submission | str], batch_size: int | None = None) -> Iterator[ScreenResult]:

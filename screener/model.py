@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +18,8 @@ RESULT_SCHEMA = "screener-result/1"
 
 
 class Category(StrEnum):
+    """What a finding is about; the value is the JSON spelling, the rule-code prefix is in CATEGORY_PREFIX."""
+
     PERSONAL_DATA = "personal-data"
     EMPLOYER = "employer-identifier"
     MARKING = "confidentiality-marking"
@@ -50,6 +52,8 @@ class Action(StrEnum):
 
 
 class Verdict(StrEnum):
+    """One per submission: the most severe action taken, or UNSCANNED when it could not be screened."""
+
     ALLOW = "allow"
     REDACT = "redact"
     FLAG = "flag"
@@ -58,6 +62,7 @@ class Verdict(StrEnum):
 
     @property
     def severity(self) -> int:
+        """0 (allow) to 4 (unscanned), for comparisons against a threshold such as ``fail_on``."""
         return VERDICT_SEVERITY[self]
 
 
@@ -86,13 +91,34 @@ class Span:
         return self.end - self.start
 
     def overlaps(self, other: Span) -> bool:
+        """Whether the two half-open ranges share at least one character."""
         return self.start < other.end and other.start < self.end
 
     def contains(self, other: Span) -> bool:
+        """Whether ``other`` lies entirely within this span."""
         return self.start <= other.start and other.end <= self.end
 
     def to_list(self) -> list[int]:
+        """``[start, end]``, the JSON form."""
         return [self.start, self.end]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """1-based line and column of a span's first character and of its last character's end (``end_column`` is
+    one past the last character, as in SARIF regions). Columns count characters (Unicode code points)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def of(cls, text: str, span: Span) -> Position:
+        """The position of ``span`` in ``text``; ValueError if the span lies outside the text."""
+        line, column = line_column(text, span.start)
+        end_line, end_column = line_column(text, span.end)
+        return cls(line, column, end_line, end_column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +138,12 @@ class Metadata:
         source: str | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> Metadata:
+        """Build from plain values; ``extra`` values become strings, sorted by key (hashable, deterministic)."""
         pairs = tuple(sorted((str(k), str(v)) for k, v in (extra or {}).items()))
         return cls(expert_id=expert_id, employers=tuple(employers), source=source, extra=pairs)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``{expert_id, employers, source, extra}``."""
         return {
             "expert_id": self.expert_id,
             "employers": list(self.employers),
@@ -174,11 +202,15 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a detector found: rule code, category, ``span`` (character offsets into the original text), score
+    in 0..1 and the evidence; never the matched text. ``position`` (line, column) is set by the engine."""
+
     rule_id: str
     category: Category
     span: Span
     score: float
     evidence: Evidence
+    position: Position | None = None  # line and column of ``span``; set by the engine, which holds the text
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
@@ -186,19 +218,29 @@ class Finding:
 
     @property
     def entity(self) -> str:
+        """The entity type, e.g. ``PERSON``, ``EMPLOYER_NAME`` (from the evidence)."""
         return self.evidence.entity
 
     def sort_key(self) -> tuple[int, int, str]:
+        """``(start, end, rule_id)``: the one order findings are kept in."""
         return (self.span.start, self.span.end, self.rule_id)
 
+    def located(self, text: str) -> Finding:
+        """This finding with its line and column in ``text`` (the original text its span points into)."""
+        return replace(self, position=Position.of(text, self.span))
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The JSON form (an item of a record's ``findings``, without the decision)."""
+        out: dict[str, Any] = {
             "rule_id": self.rule_id,
             "category": self.category.value,
             "span": self.span.to_list(),
-            "score": round(self.score, 4),
-            "evidence": self.evidence.to_dict(),
         }
+        if self.position is not None:
+            p = self.position
+            out.update(line=p.line, column=p.column, end_line=p.end_line, end_column=p.end_column)
+        out.update(score=round(self.score, 4), evidence=self.evidence.to_dict())
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +250,31 @@ class Decision:
     finding: Finding
     action: Action
     reason: str
+
+    # The finding's fields under the names of the JSON record (a decision is one item of its ``findings``).
+    @property
+    def rule_id(self) -> str:
+        return self.finding.rule_id
+
+    @property
+    def category(self) -> Category:
+        return self.finding.category
+
+    @property
+    def span(self) -> Span:
+        return self.finding.span
+
+    @property
+    def position(self) -> Position | None:
+        return self.finding.position
+
+    @property
+    def score(self) -> float:
+        return self.finding.score
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.finding.evidence
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.finding.to_dict(), "action": self.action.value, "reason": self.reason}
@@ -245,6 +312,16 @@ class ScreenedWith:
 
 @dataclass(frozen=True, slots=True)
 class ScreenResult:
+    """The screening of one submission; ``to_dict``/``to_json`` give its ``screener-result/1`` record and
+    ``from_dict``/``from_json`` read one back (InputError on a malformed record, naming the field).
+
+    The JSON names are attributes too: ``id`` (= ``submission_id``), ``verdict``, ``reasons``, ``sha256``,
+    ``chars``, ``metadata``, ``counts``, ``versions`` (a tuple of pairs) and ``schema``. The record's
+    ``findings`` are ``decisions``: each has ``rule_id``, ``category``, ``span``, ``position`` (line and column),
+    ``score``, ``evidence``, ``action`` and ``reason``; ``findings`` gives the bare Finding values and
+    ``action_of(finding)`` the action taken on one.
+    """
+
     submission_id: str
     verdict: Verdict
     decisions: tuple[Decision, ...]
@@ -258,13 +335,63 @@ class ScreenResult:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
+        """The bare findings, in the decisions' order (see ``decisions`` for the action on each)."""
         return tuple(d.finding for d in self.decisions)
 
     @property
+    def id(self) -> str:
+        """The submission id, as ``id`` in the JSON record."""
+        return self.submission_id
+
+    @property
+    def schema(self) -> str:
+        """``screener-result/1``, as in the JSON record."""
+        return RESULT_SCHEMA
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per category value, every category present (as ``counts`` in the JSON record)."""
+        return category_counts(self.findings)
+
+    def action_of(self, finding: Finding) -> Action:
+        """The action policy (and any review or baseline) took on ``finding``; KeyError if not one of ours."""
+        for d in self.decisions:
+            if d.finding == finding:
+                return d.action
+        raise KeyError(f"{finding.rule_id}@{finding.span.start}-{finding.span.end} is not a finding of "
+                       f"{self.submission_id}")
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> ScreenResult:
+        """Rebuild a result from its ``screener-result/1`` record; InputError naming the bad field."""
+        from screener.errors import InputError
+        from screener.report.load import result_from_dict
+
+        try:
+            return result_from_dict(raw)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise InputError(f"not a valid {RESULT_SCHEMA} record: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, line: str | bytes) -> ScreenResult:
+        """Rebuild a result from one JSON record (``to_json`` output); InputError when malformed."""
+        from screener.errors import InputError
+
+        try:
+            raw = json.loads(line)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"not a {RESULT_SCHEMA} record: invalid JSON ({exc.__class__.__name__})") from exc
+        if not isinstance(raw, dict):
+            raise InputError(f"not a {RESULT_SCHEMA} record: a JSON object is needed")
+        return cls.from_dict(raw)
+
+    @property
     def scanned(self) -> bool:
+        """False for UNSCANNED: nothing of the submission may be taken as clean."""
         return self.verdict is not Verdict.UNSCANNED
 
     def to_dict(self, include_redacted: bool = False) -> dict[str, Any]:
+        """The ``screener-result/1`` record as a dict, keys in a fixed order; ``redacted_text`` only if asked."""
         out: dict[str, Any] = {
             "schema": RESULT_SCHEMA,
             "id": self.submission_id,
@@ -284,6 +411,7 @@ class ScreenResult:
         return out
 
     def to_json(self, include_redacted: bool = False) -> str:
+        """The record as one compact JSON line (UTF-8 characters kept), byte-identical for identical results."""
         return json.dumps(self.to_dict(include_redacted), ensure_ascii=False, separators=(",", ":"))
 
 
@@ -300,3 +428,12 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based ``(line, column)`` of a character offset into ``text`` (columns count characters; a line ends
+    at ``\\n``). ``offset`` may equal ``len(text)``; ValueError outside ``0..len(text)``."""
+    if not 0 <= offset <= len(text):
+        raise ValueError(f"offset {offset} is outside 0..{len(text)}")
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -14,6 +14,7 @@ from rich.table import Table
 from screener.audit import AuditEntry, AuditLog
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.errors import StoreError
+from screener.report.terminal import plural
 
 app = typer.Typer(help="Verify and read the append-only audit log.", no_args_is_help=True)
 
@@ -58,7 +59,7 @@ def _table(entries: list[AuditEntry]) -> Table:
         if e.kind == "screening":
             versions = ", ".join(f"{k} {v}" for k, v in dict(b.get("versions", {})).items())
             what = str(b.get("verdict"))
-            details = f"sha256 {str(b.get('sha256'))[:16]}; {len(b.get('findings', []))} findings; {versions}"
+            details = f"sha256 {str(b.get('sha256'))[:16]}; {plural(len(b.get('findings', [])), 'finding')}; {versions}"
         else:
             what = str(b.get("action"))
             target = f"finding {b['finding']}" if b.get("finding") else "submission"

@@ -129,9 +129,9 @@ def info(
         table = Table(title=f"{store}", show_header=False)
         for key_, value in m.to_rows():
             table.add_row(key_, value)
-        err_console.print(table)
+        out_console.print(table)  # the table is the command's data: stdout, like --json
         for d in docs:
-            err_console.print(f"  {d.ref}: {d.terms} terms, {len(d.sections)} sections")
+            out_console.print(f"  {d.ref}: {d.terms} terms, {len(d.sections)} sections", markup=False)
 
 
 @app.command()

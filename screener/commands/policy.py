@@ -46,9 +46,9 @@ def list_layers(
     Example: screener policy list
     """
     with handled():
-        from screener.config import ScreenerConfig
+        from screener.config_files import resolve
 
-        cfg = ScreenerConfig.load(policy=policy, rules_dir=rules)
+        cfg = resolve(None, policy=policy, rules_dir=rules).config
         root = cfg.rules_dir / "policies"
         console = Console(highlight=False)
         for title, folder in (("global", root), ("industry", root / "industries"), ("employer", root / "employers")):
@@ -58,7 +58,10 @@ def list_layers(
 
 @app.command()
 def show(
-    policy: Annotated[str, typer.Option(help="Policy name under rules/policies, or a file.")] = "default",
+    name: Annotated[str | None, typer.Argument(help="Policy name under rules/policies, or a file (default: "
+                                                    "default).", show_default=False)] = None,
+    policy: Annotated[str | None, typer.Option(help="The same as the argument (kept for scripts).",
+                                               show_default=False)] = None,
     employer: Annotated[list[str] | None, typer.Option("--employer", "-e", help="Employer id; repeatable.")] = None,
     industry: Annotated[list[str] | None, typer.Option("--industry", help="Industry layer; repeatable.")] = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="Rules directory.")] = None,
@@ -66,13 +69,16 @@ def show(
 ) -> None:
     """Print the policy in force: global, then industry, then employer layers.
 
-    Example: screener policy show --employer northwind
+    Example: screener policy show strict --employer northwind
     """
     with handled():
-        from screener.config import ScreenerConfig
+        from screener.config_files import resolve
+        from screener.errors import ConfigError
         from screener.policy_layers import effective_policy
 
-        cfg = ScreenerConfig.load(policy=policy, rules_dir=rules)
+        if name is not None and policy is not None and name != policy:
+            raise ConfigError(f"two policies given: {name} and --policy {policy}", code="E100")
+        cfg = resolve(None, policy=name or policy, rules_dir=rules).config  # else the config file's, or default
         policy_file = cfg.policy_file()
         effective = effective_policy(Policy.load(policy_file), cfg.rules_dir / "policies", employer or (),
                                      industry or ())

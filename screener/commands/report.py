@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from screener.commands.common import err_console, handled
+from screener.report.terminal import plural
 
 if TYPE_CHECKING:
     from screener.report.html import SourceLookup
@@ -42,8 +43,13 @@ def report(
                                                                 "them. The report then holds confidential "
                                                                 "text: handle it as such.")] = False,
     show_source: Annotated[bool, typer.Option("--show-source", help="Show copied passages side by side with "
-                                                                    "their source when the corpus is "
-                                                                    "plaintext.")] = False,
+                                                                    "their source, shared words highlighted; "
+                                                                    "needs the plaintext index (--corpus).")]
+    = False,
+    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Fingerprint index (.db) the results were "
+                                                                       "screened against, for --show-source; "
+                                                                       "repeatable. Example: --corpus demo.db")]
+    = None,
     audit_log: Annotated[Path | None, typer.Option("--audit-log", help="Apply the reviews recorded in this "
                                                                        "audit log and show who made them.")] = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="Rules directory for the rule docs (default: "
@@ -53,15 +59,17 @@ def report(
     """Write one self-contained HTML file: summary, filters, each submission with its findings, rule docs.
 
     Example: screener report results.jsonl -o report.html --texts examples/
+
+    Side by side with the sources: screener report results.jsonl --texts examples/ --corpus demo.db --show-source
     """
     with handled():
-        from screener.config import ScreenerConfig
+        from screener.config_files import resolve
         from screener.report.html import write_report
         from screener.report.load import load_results
         from screener.report.texts import load_texts
         from screener.ruleset.loader import load_rules
 
-        config = ScreenerConfig.load(rules_dir=rules)
+        config = resolve(None, rules_dir=rules, corpora=tuple(corpus) if corpus else None).config
         loaded = load_results(results)
         text_map = load_texts(texts, config) if texts else None
         reviews: dict[str, list[Any]] | None = None
@@ -77,8 +85,13 @@ def report(
                 reviews.setdefault(rv.submission_id, []).append(rv)
         lookup = source_lookup_for(config) if show_source else None
         if show_source and lookup is None:
-            err_console.print("--show-source: no plaintext corpus available; showing source document and section")
+            err_console.print("--show-source: no plaintext index given (--corpus NAME.db); showing source document "
+                              "and section only")
+        from screener.ruleset.employers import load_profiles
+
+        profiles = load_profiles(config.rules_dir / "employers")
         size = write_report(out, loaded, text_map, load_rules(config.rule_files()), show_text=show_text,
+                            profiles=profiles,
                             show_source=show_source, source_lookup=lookup, reviews=reviews,
                             title=title)
-        err_console.print(f"wrote {out} ({len(loaded)} submissions, {size / 1024:.0f} KiB)")
+        err_console.print(f"wrote {out} ({plural(len(loaded), 'submission')}, {size / 1024:.0f} KiB)")

@@ -14,8 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from screener.commands.common import EXIT_FINDINGS, err_console, handled
-from screener.config import ScreenerConfig
+from screener.config_files import resolve
 from screener.errors import ConfigError, RuleError
+from screener.model import CATEGORY_PREFIX, Category
 from screener.ruleset.employers import load_profiles
 from screener.ruleset.lint import lint
 from screener.ruleset.loader import RuleSet, load_rules
@@ -29,10 +30,23 @@ RulesDir = typer.Option(None, "--rules-dir", help="Rules directory (default: the
 
 
 def _load(rules_dir: Path | None) -> tuple[Path, RuleSet]:
-    directory = rules_dir or ScreenerConfig().rules_dir
+    directory = rules_dir or resolve().config.rules_dir  # the config file found from here, if any
     if not directory.is_dir():
         raise ConfigError(f"rules directory {directory} does not exist")
     return directory, load_rules(sorted(directory.glob("*.yaml")))
+
+
+def parse_category(text: str) -> Category:
+    """A category from its value (``confidentiality-marking``), a word of it (``marking``, ``employer``) or its
+    code prefix (``MRK``), any case; ConfigError listing the accepted names otherwise."""
+    wanted = text.strip().lower()
+    for cat in Category:
+        names = {cat.value, *cat.value.split("-"), CATEGORY_PREFIX[cat].lower()}
+        if wanted in names:
+            return cat
+    accepted = "; ".join(f"{c.value} ({', '.join(dict.fromkeys([*c.value.split('-'), CATEGORY_PREFIX[c]]))})"
+                         for c in Category)
+    raise ConfigError(f"unknown category {text!r}; use one of: {accepted}", code="E112")
 
 
 def _how(rule: AnyRule) -> str:
@@ -50,16 +64,18 @@ def _how(rule: AnyRule) -> str:
 @app.command("list")
 def list_rules(
     rules_dir: Path | None = RulesDir,
-    category: str | None = typer.Option(None, "--category", "-c", help="Only this category, e.g. secret."),
+    category: str | None = typer.Option(None, "--category", "-c", help="Only this category: its name, a word of "
+                                        "it or its code, e.g. secret, marking, employer, PII."),
 ) -> None:
     """List every rule: code, name, category, how it matches, what it finds. Example: screener rules list -c secret"""
     with handled():
+        wanted = parse_category(category) if category else None
         _, rules = _load(rules_dir)
         table = Table(title="rules", show_lines=False)
         for col in ("code", "name", "category", "matches", "what"):
             table.add_column(col, overflow="fold")
         for pack in rules.packs:
-            if category and pack.category.value != category:
+            if wanted is not None and pack.category is not wanted:
                 continue
             for rule in sorted(pack.rules, key=lambda r: r.id):
                 code = rule.id if rule.enabled else f"{rule.id} (off)"
@@ -115,7 +131,7 @@ def check(
 def employers(rules_dir: Path | None = RulesDir) -> None:
     """List the employer profiles and how many terms each holds. Example: screener rules employers"""
     with handled():
-        directory = rules_dir or ScreenerConfig().rules_dir
+        directory = rules_dir or resolve().config.rules_dir
         profiles = load_profiles(directory / "employers")
         table = Table(title="employer profiles")
         for col in ("id", "name", "names", "domains+hosts", "codenames+systems", "clients", "formats"):

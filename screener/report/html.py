@@ -29,7 +29,9 @@ from markupsafe import Markup
 
 from screener.model import CATEGORY_PREFIX, Category, Finding, ScreenResult, Verdict, text_sha256
 from screener.report.jsonl import atomic_writer
-from screener.report.textview import finalize, passage, render_text
+from screener.report.sidebyside import side_by_side
+from screener.report.textview import finalize, render_text, visible
+from screener.ruleset.employers import ProfileSet
 from screener.ruleset.loader import RuleSet
 
 SourceLookup = Callable[[Finding], str | None]
@@ -46,7 +48,7 @@ class FindingView:
     remedy: str | None
     evidence: tuple[tuple[str, str], ...]
     own: Markup | None  # the submission's words, for side-by-side fragment views
-    source: str | None  # the aligned source passage (show_source only)
+    source: Markup | None  # the aligned source passage (show_source only), shared words highlighted
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,8 @@ class SubmissionView:
     text_note: str
     findings: tuple[FindingView, ...]
     reviews: tuple[Any, ...]
+    # The findings grouped by span: findings on the same characters are one card listing each of them.
+    cards: tuple[tuple[FindingView, ...], ...] = ()
 
 
 def _version() -> str:
@@ -90,8 +94,13 @@ def _evidence(f: Finding) -> tuple[tuple[str, str], ...]:
 
 
 def _text_for(result: ScreenResult, texts: Mapping[str, str] | None) -> tuple[str | None, str]:
-    if texts is None or result.submission_id not in texts:
+    if result.verdict is Verdict.UNSCANNED and (texts is None or result.submission_id not in texts):
+        why = "; ".join(result.reasons) or "no reason recorded"
+        return None, f"Not screened, so no text is shown: {why}."
+    if texts is None:
         return None, "Text not provided: positions only (give the submissions with --texts to see them)."
+    if result.submission_id not in texts:
+        return None, "Text not found among the --texts given (moved or renamed?): positions only."
     text = texts[result.submission_id]
     if result.sha256 is not None and text_sha256(text) != result.sha256:
         return None, "The text given differs from the text screened (sha256): not shown, positions only."
@@ -112,9 +121,11 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
             rule = rules.get(f.rule_id) if rules is not None else None
             source = own = None
             if f.category is Category.FRAGMENT and show_source and source_lookup is not None:
-                source = source_lookup(f)
-                if source is not None and text is not None:
-                    own = passage(text, f.span.start, f.span.end, True, f.entity)
+                found = source_lookup(f)
+                if found is not None and text is not None and 0 <= f.span.start <= f.span.end <= len(text):
+                    own, source = side_by_side(text[f.span.start:f.span.end], found)
+                elif found is not None:
+                    source = visible(found)
             fviews.append(FindingView(a, d, rule_anchor.get(f.rule_id), rule.name if rule else None,
                                       rule.docs.what if rule else None, rule.docs.remedy if rule else None,
                                       _evidence(f), own, source))
@@ -123,9 +134,24 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
         views.append(SubmissionView(
             anchor, r, classes, {c.value: counts.get(c.value, 0) for c in Category},
             render_text(text, r.decisions, anchors, show_text) if text is not None else None, note,
-            tuple(fviews), tuple((reviews or {}).get(r.submission_id, ())),
+            tuple(fviews), tuple((reviews or {}).get(r.submission_id, ())), _cards(fviews),
         ))
     return views
+
+
+def _cards(fviews: Sequence[FindingView]) -> tuple[tuple[FindingView, ...], ...]:
+    groups: dict[tuple[int, int], list[FindingView]] = {}
+    for fv in fviews:
+        span = fv.decision.finding.span
+        groups.setdefault((span.start, span.end), []).append(fv)
+    return tuple(tuple(g) for g in groups.values())
+
+
+def _profile_label(name: str, profiles: ProfileSet | None) -> str:
+    if profiles is None:
+        return "-"
+    found = profiles.resolve(name)
+    return found.id if found is not None else "no profile: not screened for its identifiers"
 
 
 def _bars(counts: Mapping[str, int], width: int = 190) -> list[dict[str, Any]]:
@@ -165,12 +191,21 @@ def _screened_with(results: Sequence[ScreenResult]) -> tuple[list[tuple[str, str
 def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | None = None, *,
                   rules: RuleSet | None = None, show_text: bool = False, show_source: bool = False,
                   source_lookup: SourceLookup | None = None, reviews: Mapping[str, Sequence[Any]] | None = None,
-                  title: str = "Screening report", generated_at: datetime | None = None) -> str:
-    """The report as one HTML string. Deterministic for a given ``generated_at``."""
+                  title: str = "Screening report", generated_at: datetime | None = None,
+                  profiles: ProfileSet | None = None) -> str:
+    """The report as one HTML string. Deterministic for a given ``generated_at``. With ``profiles`` (the
+    employer profiles screened with), the employers table says which declared employer had no profile."""
     results = list(results)
     rule_ids = sorted({f.rule_id for r in results for f in r.findings})
     rule_anchor = {rid: f"rule-{i}" for i, rid in enumerate(rule_ids, start=1)}
     views = _views(results, texts, rules, show_text, source_lookup, show_source, reviews, rule_anchor)
+    sources_shown = any(fv.source is not None for v in views for fv in v.findings)
+    own_shown = any(fv.own is not None for v in views for fv in v.findings)
+    disclosure = ("matched text shown" if show_text else
+                  "matched text masked, except copied passages shown beside their sources" if own_shown else
+                  "matched text masked")
+    if sources_shown:
+        disclosure += "; source passages shown"
     verdicts = {v.value: sum(r.verdict is v for r in results) for v in Verdict}
     categories = {c.value: sum(f.category is c for r in results for f in r.findings) for c in Category}
     employers: dict[str, list[int]] = {}
@@ -189,7 +224,8 @@ def render_report(results: Iterable[ScreenResult], texts: Mapping[str, str] | No
         stamp=_stamp(results), screened_with=provenance, families_off=families_off,
         views=views, verdicts=verdicts, categories=categories,
         verdict_bars=_bars(verdicts), category_bars=_bars(categories),
-        employers=sorted(employers.items()), glossary=glossary, show_text=show_text,
+        employers=[(name, counts, _profile_label(name, profiles)) for name, counts in sorted(employers.items())],
+        glossary=glossary, show_text=show_text, disclosure=disclosure,
         texts_given=texts is not None, total=len(results),
         prefixes={c.value: CATEGORY_PREFIX[c] for c in Category},
         findings_total=sum(len(r.decisions) for r in results),

@@ -19,6 +19,7 @@ from screener.model import (
     Evidence,
     Finding,
     Metadata,
+    Position,
     ScreenedWith,
     ScreenResult,
     Span,
@@ -62,6 +63,16 @@ def _evidence(raw: Any) -> Evidence:
     )
 
 
+def _position(raw: dict[str, Any]) -> Position | None:
+    keys = ("line", "column", "end_line", "end_column")
+    if all(k not in raw for k in keys):
+        return None
+    values = [v for v in (raw.get(k) for k in keys) if type(v) is int and v >= 1]
+    if len(values) != len(keys):
+        raise ValueError("line, column, end_line and end_column must be positive integers")
+    return Position(*values)
+
+
 def _decision(raw: Any) -> Decision:
     if not isinstance(raw, dict):
         raise ValueError("a finding must be an object")
@@ -74,6 +85,7 @@ def _decision(raw: Any) -> Decision:
         span=_span(raw.get("span"), "span"),
         score=float(score),
         evidence=_evidence(raw.get("evidence")),
+        position=_position(raw),
     )
     return Decision(finding, Action(str(raw.get("action"))), str(_str(raw.get("reason"), "reason")))
 

@@ -26,6 +26,20 @@ _SHORT = {
 }
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 submission``, ``2 submissions``, ``0 entries`` (``many`` for an irregular plural)."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def policies_applied(results: Sequence[ScreenResult], fallback: str) -> str:
+    """The policies (with their layers) the results were decided under, as the summary names them:
+    ``default`` or ``default (3), default+banking+northwind (1)``; ``fallback`` when none was recorded."""
+    counts = Counter(dict(r.versions).get("policy", fallback).split("@", 1)[0] for r in results if r.scanned)
+    if len(counts) <= 1:
+        return next(iter(counts), fallback)
+    return ", ".join(f"{name} ({n})" for name, n in sorted(counts.items()))
+
+
 def results_table(results: Sequence[ScreenResult]) -> Table:
     table = Table(title="Submissions", show_lines=False)
     table.add_column("submission", overflow="fold")
@@ -53,7 +67,7 @@ def summary_table(results: Sequence[ScreenResult], seconds: float, policy: str) 
         categories.update(f.category for f in r.findings)
     words = sum(r.chars for r in results)
     rate = f"{len(results) / seconds:.1f} submissions/s" if seconds > 0 else "-"
-    table = Table(title=f"Summary ({len(results)} submissions, policy {policy}, {seconds:.1f}s, {rate})")
+    table = Table(title=f"Summary ({plural(len(results), 'submission')}, policy {policy}, {seconds:.1f}s, {rate})")
     table.add_column("verdict")
     table.add_column("submissions", justify="right")
     for v in Verdict:
@@ -69,7 +83,9 @@ def print_findings(console: Console, result: ScreenResult) -> None:
     """Findings of one submission: code, entity, position and score; the matched text stays masked."""
     for d in result.decisions:
         f = d.finding
+        where = f" line {f.position.line} col {f.position.column}" if f.position is not None else ""
         console.print(
-            f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}] score {f.score:.2f} -> {d.action.value}",
+            f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}]{where} score {f.score:.2f} -> "
+            f"{d.action.value}",
             highlight=False,
         )

@@ -110,7 +110,9 @@ def render_text(text: str, decisions: Sequence[Decision], anchors: Sequence[str]
             if c.start < w_start or c.end > w_end:
                 continue
             parts.append(str(visible(text[pos:c.start])))
-            top = max(c.members, key=lambda i: CATEGORY_PRIORITY[decisions[i].finding.category])
+            # the label is the deciding finding's: one that was acted on before an allowed one, then priority
+            top = max(c.members, key=lambda i: (decisions[i].action.value != "allow",
+                                                CATEGORY_PRIORITY[decisions[i].finding.category]))
             d = decisions[top]
             acted = any(decisions[i].action.value != "allow" for i in c.members)
             codes = " ".join(sorted({decisions[i].finding.rule_id for i in c.members}))

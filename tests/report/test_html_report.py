@@ -185,10 +185,12 @@ def test_fragments_side_by_side_only_with_show_source(show_source: bool, side: b
 
     page = render_report(results, texts, show_source=show_source, source_lookup=lookup, generated_at=WHEN)
     assert ('class="side"' in page) is side
-    assert ("SOURCE: the reserve" in page) is side
+    assert ('<mark class="same">the reserve is topped up every quarter</mark>' in page) is side  # both sides
+    plain = re.sub(r'</?mark[^>]*>', "", page)
+    assert ("SOURCE: the reserve" in plain) is side
     assert bool(calls) is side
     assert "ops-manual" in page and "4.2" in page
-    assert ("SOURCE: the reserve is topped up every quarter &lt;b&gt;" in page) is side
+    assert ("SOURCE: the reserve is topped up every quarter &lt;b&gt;" in plain) is side
 
 
 def test_overlapping_findings_make_one_highlight() -> None:
