@@ -28,6 +28,7 @@ from screener.commands import rules as rules_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.commands.report import report as report_cmd
 from screener.errors import ConfigError
+from screener.serve.command import serve as serve_cmd
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -78,6 +79,7 @@ app.add_typer(review_cmd.app, name="review")
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(rules_cmd.app, name="rules")
 app.command("report")(report_cmd)
+app.command("serve")(serve_cmd)
 
 
 def _setup_logging() -> None:
