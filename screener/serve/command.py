@@ -9,12 +9,25 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from screener.commands.common import err_console, handled
 from screener.errors import ConfigError
+
+if TYPE_CHECKING:
+    import uvicorn
+
+
+def uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """The server settings the service always runs with: no access log (the app logs method, route, status and
+    duration only), no ``Server`` header, forwarded headers not trusted (rate limits key on the peer address),
+    uvicorn's own logging left to the ``screener`` loggers."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, server_header=False,
+                          proxy_headers=False, log_level="warning", lifespan="on")
 
 
 def serve(
@@ -75,5 +88,4 @@ def serve(
         serve_log.propagate = False
         page = "open (loopback)" if settings.page_open else "expert token"
         err_console.print(f"serving on http://{host}:{port}/  (API: bearer token; page: {page})")
-        uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False,
-                    proxy_headers=False, log_level="warning")
+        uvicorn.Server(uvicorn_config(app, host, port)).run()
