@@ -12,7 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from screener.report.textview import finalize
+from screener.model import Category
+from screener.report.textview import MASK_CH, MASK_MAX, finalize
 from screener.serve.expert import ExpertView
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -22,7 +23,8 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A run of the draft: plain (``fixes`` empty) or highlighted, naming the fixes (1-based) it belongs to."""
+    """A run of the draft: plain (``fixes`` empty) or highlighted, naming the fixes (1-based) it belongs to; a
+    run holding a secret is shown masked."""
 
     text: str
     fixes: tuple[int, ...] = ()
@@ -31,6 +33,7 @@ class Segment:
 
 def segments(text: str, view: ExpertView) -> list[Segment]:
     """The draft cut at fix boundaries; overlapping fixes share one highlight, anchored ``m-N`` by its first."""
+    secret = {i + 1 for i, f in enumerate(view.fixes) if f.kind == Category.SECRET.value}
     spans = sorted((f.span.start, f.span.end, i + 1) for i, f in enumerate(view.fixes))
     clusters: list[tuple[int, int, list[int]]] = []
     for start, end, number in spans:
@@ -44,7 +47,8 @@ def segments(text: str, view: ExpertView) -> list[Segment]:
     for start, end, numbers in clusters:
         if start > pos:
             out.append(Segment(text[pos:start]))
-        out.append(Segment(text[start:end], tuple(sorted(numbers)), f"m-{min(numbers)}"))
+        shown = MASK_CH * min(end - start, MASK_MAX) if secret.intersection(numbers) else text[start:end]
+        out.append(Segment(shown, tuple(sorted(numbers)), f"m-{min(numbers)}"))
         pos = end
     if pos < len(text):
         out.append(Segment(text[pos:]))
