@@ -39,7 +39,7 @@ from screener.serve.settings import ServeSettings
 from screener.text.extract import extract
 
 log = logging.getLogger("screener.serve")
-ROUTES = ("/", "/check", "/healthz", "/v1/screen", "/static/selfcheck.css")
+ROUTES = ("/", "/check", "/healthz", "/v1/screen", "/static/selfcheck.css", "/favicon.ico")
 
 
 class ScreenRequest(BaseModel):
@@ -100,6 +100,17 @@ async def _upload(form: dict[str, list[str | UploadFile]]) -> tuple[bytes, str |
         return None
     data = await files[0].read()
     return (data, files[0].filename) if data else None
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether a form post comes from this site's own page: ``Sec-Fetch-Site`` when the browser sends it (with
+    ``Referrer-Policy: no-referrer`` a same-origin post carries ``Origin: null``), else the ``Origin`` header
+    when present; a client that sends neither (curl, a script) is not a browser on another site."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
 def _digest_id(prefix: str, data: bytes) -> str:
@@ -191,8 +202,7 @@ def create_app(screener: Screener, settings: ServeSettings) -> Starlette:
         return screener.screen(Submission(sub_id, text=text, metadata=meta)), text
 
     async def check(request: Request) -> Response:
-        origin = request.headers.get("origin")
-        if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        if not _same_origin(request):
             return _page(403, "This form only accepts posts from its own page.")
         body = await _body(request)
         form = await _form(request, body, settings.max_body_bytes)
@@ -244,6 +254,7 @@ def create_app(screener: Screener, settings: ServeSettings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/v1/screen", api_screen, methods=["POST"]),
         Route("/static/selfcheck.css", stylesheet, methods=["GET"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
     ]
     middleware = [
         Middleware(AccessLog, routes=ROUTES),
