@@ -199,6 +199,9 @@ def create_app(screener: Screener, settings: ServeSettings) -> Starlette:
                 text = extract(upload[0], upload[1], screener.limits).text
             except ExtractionError as exc:
                 return screener.screen(Submission(sub_id, metadata=meta, error=exc.message)), None
+            except Exception as exc:  # fail closed: an unreadable upload is unscanned, never an error page
+                reason = f"the file could not be read ({exc.__class__.__name__})"
+                return screener.screen(Submission(sub_id, metadata=meta, error=reason)), None
         return screener.screen(Submission(sub_id, text=text, metadata=meta)), text
 
     async def check(request: Request) -> Response:
