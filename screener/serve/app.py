@@ -4,12 +4,14 @@ page at ``/`` (form) and ``/check`` (its plain form POST).
 ``create_app(screener, settings)`` takes a Screener built once (``Screener.from_config``) and shares it; each
 screening runs in ``ScreenPool`` threads within the time budget. Status codes: 200 a result (its verdict may
 be ``unscanned`` when the input could not be read); 400 a malformed request; 401 no valid token; 403 a
-cross-origin form post; 413 a body over the cap; 429 over a rate limit (``Retry-After``); 503 busy or over
-the time budget, with an UNSCANNED result and the reason, never a partial answer.
+cross-origin form post; 408 a body sent too slowly; 413 a body over the cap; 429 over a rate limit
+(``Retry-After``); 503 busy or over the time budget, with an UNSCANNED result and the reason, never a partial
+answer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -58,11 +60,14 @@ def _unscanned(screener: Screener, sub_id: str, reason: str, meta: Metadata | No
                         versions=screener.versions, screened_with=screener.screened_with)
 
 
-async def _body(request: Request) -> bytes:
+async def _body(request: Request, seconds: float) -> bytes:
+    """The whole body, within ``seconds`` (408 for a client that sends too slowly) and the size cap (413)."""
     try:
-        return await request.body()
+        return await asyncio.wait_for(request.body(), timeout=seconds)
     except BodyTooLarge:
         raise HTTPException(413, "request body too large") from None
+    except TimeoutError:
+        raise HTTPException(408, "request body not received in time") from None
 
 
 async def _form(request: Request, body: bytes, max_bytes: int) -> dict[str, list[str | UploadFile]]:
@@ -141,7 +146,7 @@ def create_app(screener: Screener, settings: ServeSettings) -> Starlette:
         retry = limits.hit("api", principal.subject)
         if retry is not None:
             return too_many(retry, html=False)
-        body = await _body(request)
+        body = await _body(request, settings.time_budget)
         include_redacted = False
         if request.headers.get("content-type", "").startswith("application/json"):
             try:
@@ -207,7 +212,11 @@ def create_app(screener: Screener, settings: ServeSettings) -> Starlette:
     async def check(request: Request) -> Response:
         if not _same_origin(request):
             return _page(403, "This form only accepts posts from its own page.")
-        body = await _body(request)
+        address = request.client.host if request.client else "-"
+        retry = limits.hit("address", address)  # first: guessing tokens counts too
+        if retry is not None:
+            return too_many(retry, html=True)
+        body = await _body(request, settings.time_budget)
         form = await _form(request, body, settings.max_body_bytes)
         principal: Principal | None = Principal(Role.EXPERT, "local")
         if not settings.page_open:
@@ -216,11 +225,9 @@ def create_app(screener: Screener, settings: ServeSettings) -> Starlette:
             if principal is None:
                 return _page(401, "A valid expert token is needed.")
         assert principal is not None
-        address = request.client.host if request.client else "-"
-        for name, key in (("expert", principal.subject), ("address", address)):
-            retry = limits.hit(name, key)
-            if retry is not None:
-                return too_many(retry, html=True)
+        retry = limits.hit("expert", principal.subject)
+        if retry is not None:
+            return too_many(retry, html=True)
         upload = await _upload(form)
         text = _first_text(form, "text")
         if upload is None and not (text or "").strip():

@@ -246,3 +246,46 @@ def test_bad_settings_are_refused(settings: ServeSettings, problem: str) -> None
 def test_page_with_expert_tokens_may_bind_beyond_loopback() -> None:
     tokens = TokenStore.parse("expert e1 0123456789abcdef0", "t")
     assert ServeSettings(host="0.0.0.0", tokens=tokens).check().hosts() == ["0.0.0.0"]
+
+
+def test_guessing_page_tokens_counts_against_the_address(engine: Screener) -> None:
+    with running(engine, replace(BASE, address_rate="3/minute")) as url:
+        wrong = [httpx.post(f"{url}/check", data={"token": f"guess-{i:012d}", "text": "x"}).status_code
+                 for i in range(3)]
+        assert wrong == [401, 401, 401]
+        right = httpx.post(f"{url}/check", data={"token": EXPERT_TOKEN, "text": "x"})
+        assert right.status_code == 429
+
+
+@pytest.mark.parametrize("path", ["/v1/screen", "/check"], ids=["api", "page"])
+def test_body_sent_too_slowly_is_408(engine: Screener, path: str) -> None:
+    def trickle() -> Iterator[bytes]:
+        yield b'{"text": "'
+        threading.Event().wait(3)  # past the 0.5 s budget before the body ends
+        yield b'late"}'
+
+    with running(engine, replace(BASE, time_budget=0.5)) as url:
+        got = httpx.post(f"{url}{path}", content=trickle(), headers={**AUTH, "content-type": "application/json"},
+                         timeout=30)
+        assert got.status_code == 408
+
+
+def test_uploads_never_spill_to_a_temporary_file(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starlette spools uploads over 1 MB to disk by default; the service keeps them in memory."""
+    import tempfile
+
+    rolled: list[int] = []
+    original = tempfile.SpooledTemporaryFile.rollover
+
+    def spy(self: Any) -> None:
+        rolled.append(1)
+        original(self)
+
+    monkeypatch.setattr(tempfile.SpooledTemporaryFile, "rollover", spy)
+    blob = bytes(range(256)) * 6_000  # 1.5 MB, unreadable: screened quickly as unscanned
+    api = httpx.post(f"{base_url}/v1/screen", files={"file": ("blob.bin", blob)}, headers=AUTH, timeout=60)
+    page = httpx.post(f"{base_url}/check", data={"token": EXPERT_TOKEN}, files={"file": ("blob.bin", blob)},
+                      timeout=60)
+    assert api.status_code == 200 and api.json()["verdict"] == "unscanned"
+    assert page.status_code == 200 and "could not be checked" in page.text
+    assert rolled == []
