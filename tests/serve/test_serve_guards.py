@@ -125,22 +125,39 @@ class Hang:
     requires_nlp = False
 
     def __init__(self) -> None:
+        self.entered = threading.Event()
         self.release = threading.Event()
 
     def detect(self, item: ScanInput) -> list[Finding]:
+        self.entered.set()
         self.release.wait(timeout=60)
         return []
 
 
 @contextmanager
-def hanging(engine: Screener, **limits: Any) -> Iterator[str]:
-    hang = Hang()
+def hanging(engine: Screener, hang: Hang | None = None, **limits: Any) -> Iterator[str]:
+    hang = hang or Hang()
     slow_engine = Screener(engine.config, engine.rules, engine.policy, (*engine.detectors, hang), engine.runner)
     try:
-        with running(slow_engine, replace(BASE, time_budget=0.5, **limits)) as url:
+        with running(slow_engine, replace(BASE, **{"time_budget": 0.5, **limits})) as url:
             yield url
     finally:
         hang.release.set()
+
+
+def test_event_loop_answers_while_a_screening_runs(engine: Screener) -> None:
+    hang = Hang()
+    with hanging(engine, hang, time_budget=60) as url:
+        answers: list[httpx.Response] = []
+        worker = threading.Thread(target=lambda: answers.append(
+            httpx.post(f"{url}/v1/screen", json=TEXT, headers=AUTH, timeout=60)))
+        worker.start()
+        assert hang.entered.wait(timeout=30)
+        assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200  # served while the screening hangs
+        assert worker.is_alive() and not answers
+        hang.release.set()
+        worker.join(timeout=60)
+        assert answers[0].status_code == 200 and answers[0].json()["verdict"] == "redact"
 
 
 @pytest.fixture(scope="module")
