@@ -1,7 +1,8 @@
 """Settings of ``screener serve``: address, tokens, limits and time budget. Validated once, immutable.
 
 The self-check page is open (no token) only when no ``expert`` token is configured, and then only on a
-loopback address: ``check`` refuses an open page on any other address.
+loopback address: ``check`` refuses an open page on any other address. Off loopback the accepted Host names
+must be given (``allowed_hosts``), so that no DNS name an attacker controls can reach the service.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ class ServeSettings:
         return not self.tokens.has(Role.EXPERT)
 
     def hosts(self) -> list[str]:
-        """Host header values accepted (DNS-rebinding guard): the configured ones, else the bound address and,
-        on loopback, the loopback names."""
+        """Host header values accepted (DNS-rebinding guard): the configured ones, else the bound address and
+        the loopback names."""
         if self.allowed_hosts:
             return list(self.allowed_hosts)
         names = {self.host}
@@ -81,6 +82,8 @@ class ServeSettings:
         if self.page_open and not is_loopback(self.host):
             problems.append(f"the self-check page would be open on {self.host}: configure expert tokens "
                             "or bind to 127.0.0.1")
+        if not is_loopback(self.host) and not self.allowed_hosts:
+            problems.append(f"bound to {self.host}: name the host clients use with --allowed-host")
         if problems:
             raise ConfigError("invalid serve settings: " + "; ".join(problems), code="E140")
         return self

@@ -260,9 +260,12 @@ def test_bad_settings_are_refused(settings: ServeSettings, problem: str) -> None
         settings.check()
 
 
-def test_page_with_expert_tokens_may_bind_beyond_loopback() -> None:
+def test_page_with_expert_tokens_may_bind_beyond_loopback_for_named_hosts() -> None:
     tokens = TokenStore.parse("expert e1 0123456789abcdef0", "t")
-    assert ServeSettings(host="0.0.0.0", tokens=tokens).check().hosts() == ["0.0.0.0"]
+    with pytest.raises(ConfigError, match="--allowed-host"):
+        ServeSettings(host="0.0.0.0", tokens=tokens).check()
+    named = ServeSettings(host="0.0.0.0", tokens=tokens, allowed_hosts=("selfcheck.example.com",)).check()
+    assert named.hosts() == ["selfcheck.example.com"]
 
 
 def test_guessing_page_tokens_counts_against_the_address(engine: Screener) -> None:
