@@ -4,8 +4,8 @@ without text, and rate limits.
 - Security headers on every response: a Content-Security-Policy that allows only same-origin styles and form
   posts (no script at all, ``frame-ancestors 'none'``), ``X-Content-Type-Options: nosniff``,
   ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY``, ``Cache-Control: no-store``.
-- ``BodyLimit``: a declared ``Content-Length`` over the cap is refused at once (413); a body streamed past
-  the cap raises ``BodyTooLarge`` inside ``receive``, which the app turns into 413.
+- ``BodyLimit``: reading a body whose declared ``Content-Length`` is over the cap, or streaming one past the
+  cap, raises ``BodyTooLarge`` inside ``receive``, which the app turns into 413 (JSON or the page).
 - ``AccessLog``: one line per request on logger ``screener.serve``: method, route (only known routes; any
   other path is logged as ``-``), status, duration in ms. Never a query string, header or body.
 - ``Contain``: an unexpected exception becomes a 500 naming its class only.
@@ -79,13 +79,13 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _plain(send, 413, b"request body too large")
-            return
+        refuse = declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes)
         seen = 0
 
         async def counting_receive() -> Message:
             nonlocal seen
+            if refuse:  # declared too large: refused before a byte of it is read
+                raise BodyTooLarge()
             message: Message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
