@@ -45,6 +45,7 @@ from screener.commands.report import report as report_cmd
 from screener.commands.schema import schema as schema_cmd
 from screener.commands.version import root_callback
 from screener.errors import ConfigError
+from screener.serve.command import serve as serve_cmd
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -106,6 +107,7 @@ app.command("report")(report_cmd)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
 app.command("schema")(schema_cmd)
+app.command("serve")(serve_cmd)
 
 
 def _setup_logging() -> None:
