@@ -34,6 +34,7 @@ _WORD = re.compile(
     rf"(?:(?:(?<={_L}){_SYMS}(?=\w)|{_SYMS}(?={_L})|{_BANG})\w+)*"
     rf"(?:[$!]*\$[$!]*(?!\w))?"
 )
+_RAW = re.compile(r"[\w$@!]+")  # a stretch of one word or more: only a stretch with a symbol needs _WORD
 # Look-alikes read as letters, one character for one and never two onto one letter from digits, so numbers
 # that differ still differ after the fold ("1" is read "i": the fold cannot know where it stood for "l").
 _LOOKALIKE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
@@ -100,8 +101,28 @@ def fold_word(word: str) -> str:
     return word.translate(_LOOKALIKE)
 
 
+def _folded(text: str, m: re.Match[str]) -> list[tuple[str, int, int]]:
+    """The words of the stretch ``m`` of ``text`` (``_WORD``), lower-cased and folded, with their offsets."""
+    run = m.group()
+    if "$" in run or "@" in run or "!" in run:
+        return [(fold_word(w.group().lower()), w.start(), w.end()) for w in _WORD.finditer(text, m.start(), m.end())]
+    return [(fold_word(run.lower()), m.start(), m.end())]
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """Every word of ``text`` (``_WORD``), lower-cased and folded (:func:`fold_word`), with its offsets."""
+    out: list[tuple[str, int, int]] = []
+    for m in _RAW.finditer(text):
+        run = m.group()
+        if run.isalpha():
+            out.append((run.lower(), m.start(), m.end()))
+        else:
+            out.extend(_folded(text, m))
+    return out
+
+
 def words_of(text: str) -> Words:
-    found = [(fold_word(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text)]
+    found = _tokens(text)
     return Words(tuple(w for w, _, _ in found), tuple(s for _, s, _ in found), tuple(e for _, _, e in found))
 
 
@@ -109,13 +130,15 @@ def terms_of(text: str) -> Terms:
     terms: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for m in _WORD.finditer(text):
-        word = fold_word(m.group().lower())
-        if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
-            continue
-        terms.append(word[:STEM])
-        starts.append(m.start())
-        ends.append(m.end())
+    for m in _RAW.finditer(text):
+        run = m.group()
+        pieces = ((run.lower(), m.start(), m.end()),) if run.isalpha() else _folded(text, m)
+        for word, start, end in pieces:
+            if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
+                continue
+            terms.append(word[:STEM])
+            starts.append(start)
+            ends.append(end)
     return Terms(tuple(terms), tuple(starts), tuple(ends))
 
 
