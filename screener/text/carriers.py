@@ -110,6 +110,3 @@ def carriers_in(text: str, start: int = 0, end: int | None = None) -> list[Carri
             found.append(_selectors(run, m.start()))
     return found
 
-
-def is_carrier_char(c: str) -> bool:
-    return "\U000e0000" <= c <= "\U000e007f" or "\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef"
