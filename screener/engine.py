@@ -42,7 +42,7 @@ Factory = Callable[[ScreenerConfig, RuleSet], Detector | None]
 def _factories() -> list[Factory]:
     """Detector families beyond personal data; each returns None when its rules or corpora are absent."""
     found: list[Factory] = []
-    for module in ("pii_regex", "employers", "markings", "secrets", "fragments"):
+    for module in ("pii_regex", "employers", "markings", "secrets", "fragments", "hidden"):
         try:
             mod = __import__(f"screener.detect.{module}", fromlist=["build_detector"])
         except ModuleNotFoundError as exc:

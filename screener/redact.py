@@ -14,10 +14,13 @@ Before merging, every span is widened so that no part of a longer identifier sta
 span a detector returned (see :func:`widen`): a span that ends inside a word takes the whole word, and a span
 holding a digit takes the whole run of identifier-like tokens around it (``2223 0031 2200 3222``,
 ``GB82 WEST 1234 5698 7654 32``, ``+44 20 7946 0000``).
+The redacted copy then loses every format or invisible character left in it (:func:`strip_format`).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -158,6 +161,41 @@ def placeholders(text: str, replacements: Iterable[Replacement]) -> list[str]:
     return out
 
 
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f\ufff9-\ufffb"
+                        "\U000e0000-\U000e007f\U000e0100-\U000e01ef]+")
+_EMOJI = re.compile("[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u23ff\u24c2\u25a0-\u27bf"
+                    "\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]")
+_FLAG_TAGS = re.compile("[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,8}\U000e007f")
+
+
+def _kept(run: str, before: str, after: str) -> str:
+    """What of an invisible ``run`` between ``before`` and ``after`` is legitimate emoji use and stays."""
+    if before == "\U0001f3f4" and _FLAG_TAGS.fullmatch(run):  # a subdivision flag (Scotland, Wales)
+        return run
+    if run in ("\ufe0e", "\ufe0f") and before and not before.isspace():  # text or emoji presentation
+        return run
+    if run in ("\u200d", "\ufe0f\u200d") and _EMOJI.match(before or " ") and _EMOJI.match(after or " "):
+        return run  # an emoji ZWJ sequence
+    return ""
+
+
+def strip_format(text: str) -> str:
+    """``text`` without format and invisible characters: Cf characters (zero-width, soft hyphen, bidi controls,
+    tag characters...) and variation selectors, except one presentation selector after a visible character,
+    the joiner of an emoji ZWJ sequence and the tags of a subdivision flag."""
+    pieces: list[str] = []
+    pos = 0
+    for m in _INVISIBLE.finditer(text):
+        pieces.append(text[pos:m.start()])
+        pieces.append(_kept(m.group(), text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]))
+        pos = m.end()
+    pieces.append(text[pos:])
+    out = "".join(pieces)
+    if any(unicodedata.category(c) == "Cf" for c in out if not _INVISIBLE.match(c)):
+        out = "".join(c for c in out if unicodedata.category(c) != "Cf" or _INVISIBLE.match(c))
+    return out
+
+
 class Redactor:
     def __init__(self, operators: Mapping[str, str] | None = None, key: str | None = None) -> None:
         from presidio_anonymizer import AnonymizerEngine
@@ -183,7 +221,7 @@ class Redactor:
 
         replacements = resolve_overlaps(findings, self.operators, text)
         if not replacements:
-            return text
+            return strip_format(text)
         names = placeholders(text, replacements)
         results, configs = [], {}
         for i, (r, name) in enumerate(zip(replacements, names, strict=True)):
@@ -191,4 +229,4 @@ class Redactor:
             results.append(RecognizerResult(entity_type=tag, start=r.span.start, end=r.span.end, score=1.0))
             op, params = self._config(r.operator, name, len(r.span))
             configs[tag] = OperatorConfig(op, params)
-        return str(self.engine.anonymize(text, results, configs, merge_entities_with_spaces=False).text)
+        return strip_format(str(self.engine.anonymize(text, results, configs, merge_entities_with_spaces=False).text))

@@ -20,7 +20,7 @@ from screener.model import CATEGORY_PREFIX, Category
 from screener.ruleset.employers import load_profiles
 from screener.ruleset.lint import lint
 from screener.ruleset.loader import RuleSet, load_rules
-from screener.ruleset.schema import AnyRule, EmployerRule, EntropyRule, PresidioRule, RegexRule
+from screener.ruleset.schema import AnyRule, EmployerRule, EntropyRule, HiddenTextRule, PresidioRule, RegexRule
 
 app = typer.Typer(help="Inspect and check rule packs and employer profiles.", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -58,6 +58,8 @@ def _how(rule: AnyRule) -> str:
         return "employer: " + ", ".join(rule.fields)
     if isinstance(rule, PresidioRule):
         return f"presidio {rule.recognizer}"
+    if isinstance(rule, HiddenTextRule):
+        return "hidden: " + ", ".join(rule.carriers)
     return rule.kind
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from screener.errors import StoreError
 
 FORMAT = "screener-fingerprints"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: look-alike digits and symbols folded in words (shingle.fold_word)
 KINDS = ("index", "pack")
 ROLES = ("protect", "suppress")
 

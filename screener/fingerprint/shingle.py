@@ -1,9 +1,12 @@
 """Words, keyed shingle hashes and winnowing.
 
-A text's *terms* are its words (``\\w+`` of the folded view), lower-cased, with common English function words
-dropped and each word cut to its first ``STEM`` characters, so that case, punctuation, line breaks and simple
-inflection do not change them. A shingle is ``k`` consecutive terms, sorted so that a local swap of two words
-keeps it; it is hashed to 64 bits with BLAKE2b keyed with the corpus key (never Python's salted ``hash()``).
+A text's *terms* are its words (runs of letters and digits of the folded view, with "$", "@" and "!" where
+they stand for letters), lower-cased, look-alike digits and symbols read as the letters they stand for
+(:func:`fold_word`), with common English function words dropped and each word cut to its first ``STEM``
+characters, so that case, punctuation, line breaks, simple inflection and look-alike substitution
+("pr0c3dure", "$ecure") do not change them. A shingle is ``k`` consecutive terms, sorted so that a local swap
+of two words keeps it; it is hashed to 64 bits with BLAKE2b keyed with the corpus key (never Python's salted
+``hash()``).
 
 Winnowing (Schleimer, Wilkerson and Aiken 2003) keeps, in every window of ``w`` consecutive shingle hashes,
 the minimum (the rightmost on ties). Every window holds a selected hash, so any run of at least
@@ -19,7 +22,31 @@ from dataclasses import dataclass
 
 STEM = 6
 HASH_NAME = "blake2b-64"
-_WORD = re.compile(r"\w+")
+# A word: letters and digits, with runs of "$", "@" and "!" standing for letters at its start, inside it (next
+# to a letter) or at its end ("$ecure", "p@$$word", "bu$!n3$$", "pa$$"); a run of "!" alone only before a
+# lower-case letter ("d!sclose"). In a word without letters they are punctuation and dropped by the fold
+# ("$5", "@10", "100$"), and "!" after a word or before a capital stays outside it ("Done!", "great!Northwind").
+_L = r"[^\W\d_]"
+_SYMS = r"[$@!]*[$@][$@!]*"
+_BANG = r"!+(?=[^\W\d_A-Z])"
+_WORD = re.compile(
+    rf"(?:{_SYMS}(?=\w)|{_BANG})?\w+"
+    rf"(?:(?:(?<={_L}){_SYMS}(?=\w)|{_SYMS}(?={_L})|{_BANG})\w+)*"
+    rf"(?:[$!]*\$[$!]*(?!\w))?"
+)
+_RAW = re.compile(r"[\w$@!]+")  # a stretch of one word or more: only a stretch with a symbol needs _WORD
+# Look-alikes read as letters, one character for one and never two onto one letter from digits, so numbers
+# that differ still differ after the fold ("1" is read "i": the fold cannot know where it stood for "l").
+_LOOKALIKE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                            "$": "s", "@": "a", "!": "i"})
+_LOOKALIKE_CHARS = frozenset("0134578$@!")
+# Numbers with a unit are not disguised words: "fy2024", "usd500", "1000x" (three or more digits with letters
+# before or after), "$5m", "10am", "1st", "30bps", "1990s" (digits and a common unit).
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d{3,}[^\W\d_]+|[^\W\d_]+\d{3,}"
+    r"|[$@]?\d+(?:k|m|mm|bn|x|am|pm|kg|km|bps|pct|hrs|yrs|gb|mb|tb|kb|ms)|[$@]?\d{2,}s"
+    r"|\d*(?:1st|2nd|3rd|[04-9]th)|\d*1[123]th"
+)
 _KEY_PERSON = b"screener-keyid"
 
 STOPWORDS = frozenset(
@@ -59,8 +86,43 @@ class Words:
     ends: tuple[int, ...]
 
 
+def fold_word(word: str) -> str:
+    """``word`` (lower-cased) with look-alike digits and symbols read as letters ("pr0c3dure" -> "procedure",
+    "7r3473d" -> "treated", "p@$$word" -> "password"), when it mixes them with at least one letter. Numbers are
+    left as they are: "2024", "5,000" and "07:00" have no letter, and a number with a unit ("fy2024", "usd500",
+    "$5m", "10am", "1st") is not a disguised word. A word of digits alone ("4" for "a") cannot be told from a
+    number and stays one. Digits map one for one to distinct letters, so numbers that differ still differ."""
+    if word.isalpha() or not any(c in _LOOKALIKE_CHARS for c in word):
+        return word
+    if not any(c.isalpha() for c in word):
+        return word.strip("$@!")
+    if _NUMBER_WITH_UNIT.fullmatch(word):
+        return word.lstrip("$@")
+    return word.translate(_LOOKALIKE)
+
+
+def _folded(text: str, m: re.Match[str]) -> list[tuple[str, int, int]]:
+    """The words of the stretch ``m`` of ``text`` (``_WORD``), lower-cased and folded, with their offsets."""
+    run = m.group()
+    if "$" in run or "@" in run or "!" in run:
+        return [(fold_word(w.group().lower()), w.start(), w.end()) for w in _WORD.finditer(text, m.start(), m.end())]
+    return [(fold_word(run.lower()), m.start(), m.end())]
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """Every word of ``text`` (``_WORD``), lower-cased and folded (:func:`fold_word`), with its offsets."""
+    out: list[tuple[str, int, int]] = []
+    for m in _RAW.finditer(text):
+        run = m.group()
+        if run.isalpha():
+            out.append((run.lower(), m.start(), m.end()))
+        else:
+            out.extend(_folded(text, m))
+    return out
+
+
 def words_of(text: str) -> Words:
-    found = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    found = _tokens(text)
     return Words(tuple(w for w, _, _ in found), tuple(s for _, s, _ in found), tuple(e for _, _, e in found))
 
 
@@ -68,13 +130,15 @@ def terms_of(text: str) -> Terms:
     terms: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for m in _WORD.finditer(text):
-        word = m.group().lower()
-        if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
-            continue
-        terms.append(word[:STEM])
-        starts.append(m.start())
-        ends.append(m.end())
+    for m in _RAW.finditer(text):
+        run = m.group()
+        pieces = ((run.lower(), m.start(), m.end()),) if run.isalpha() else _folded(text, m)
+        for word, start, end in pieces:
+            if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
+                continue
+            terms.append(word[:STEM])
+            starts.append(start)
+            ends.append(end)
     return Terms(tuple(terms), tuple(starts), tuple(ends))
 
 

@@ -22,7 +22,7 @@ from screener.ruleset.employers import ProfileSet, load_profiles
 from screener.ruleset.fixtures import Screen, covered_codes, load_fixtures, run_fixtures
 from screener.ruleset.loader import RuleSet, load_rules, load_yaml
 from screener.ruleset.loader import _line_of as line_of
-from screener.ruleset.schema import EmployerField, EmployerRule, EntropyRule, RegexRule
+from screener.ruleset.schema import EmployerField, EmployerRule, EntropyRule, HiddenTextRule, RegexRule
 from screener.text.normalize import normalize
 
 _PLACEHOLDERS = ("todo", "tbd", "fixme", "xxx", "lorem", "...")
@@ -46,10 +46,10 @@ class LintReport:
 def detectors_for(config: ScreenerConfig, rules: RuleSet) -> list[Detector]:
     """The rule-driven detectors (personal-data regex packs, markings, secrets, employers) built from ``rules``,
     every profile on."""
-    from screener.detect import employers, markings, pii_regex, secrets
+    from screener.detect import employers, hidden, markings, pii_regex, secrets
 
     cfg = config.model_copy(update={"all_employers": True})
-    built = (m.build_detector(cfg, rules) for m in (pii_regex, markings, secrets, employers))
+    built = (m.build_detector(cfg, rules) for m in (pii_regex, markings, secrets, employers, hidden))
     return [d for d in built if d is not None]
 
 
@@ -64,7 +64,8 @@ def screen_with(detectors: Iterable[Detector]) -> Screen:
 
 
 def handled_codes(rules: RuleSet) -> set[str]:
-    return {r.id for r in rules.rules if isinstance(r, RegexRule | EntropyRule | EmployerRule) and r.enabled}
+    kinds = RegexRule | EntropyRule | EmployerRule | HiddenTextRule
+    return {r.id for r in rules.rules if isinstance(r, kinds) and r.enabled}
 
 
 def lint(rules_dir: Path, fixtures_dir: Path | None = None) -> LintReport:

@@ -8,7 +8,8 @@ way of matching:
 - ``regex``: one or more bounded regular expressions, optionally with context words that raise the score;
 - ``entropy``: high-entropy strings (base64 or hex alphabets) next to a credential keyword (secrets);
 - ``employer``: which fields of the employer profiles in force (``rules/employers/*.yaml``) this code covers;
-- ``fingerprint``: a passage shared with a protected corpus index or fingerprint pack.
+- ``fingerprint``: a passage shared with a protected corpus index or fingerprint pack;
+- ``hidden``: text a reader cannot see or sees in another order (invisible carriers, bidi overrides).
 """
 
 from __future__ import annotations
@@ -133,8 +134,17 @@ class FingerprintRule(_RuleBase):
     min_similarity: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
-EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer", "fingerprint")
-AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule | FingerprintRule
+class HiddenTextRule(_RuleBase):
+    """Invisible carriers (tag characters, variation-selector runs) or text reordered by bidi controls: each
+    is one finding over the characters that hide or reorder the text (``screener.text.carriers``, ``bidi``)."""
+
+    kind: Literal["hidden"]
+    carriers: tuple[Literal["tag", "variation-selector", "bidi"], ...] = Field(min_length=1)
+    score: float = Field(ge=0.0, le=1.0)
+
+
+EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer", "fingerprint", "hidden")
+AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule | FingerprintRule | HiddenTextRule
 
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

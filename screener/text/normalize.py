@@ -1,9 +1,13 @@
 """The folded view every detector reads, with an exact map back to the original text.
 
 Folding: NFKC per character cluster, format characters (zero-width, soft hyphen, bidi controls, variation
-selectors) and other control characters removed, Cyrillic and Greek look-alike letters folded to Latin,
-hyphenated line breaks joined ("confi-\\ndential" -> "confidential"), and whitespace runs collapsed to one
-space (or one newline when the run holds a line break, so sentence and paragraph cues survive). Case is kept.
+selectors) and other control characters removed, invisible carriers (tag characters, runs of variation
+selectors: :mod:`screener.text.carriers`) replaced by the text they carry, on a line of its own, each payload
+character mapped to the invisible characters that encode it; paragraphs under explicit bidi controls put in
+reading order first (:mod:`screener.text.bidi`: each reordered run maps, as a whole, to its original range);
+Cyrillic and Greek look-alike letters folded to Latin, hyphenated line breaks joined ("confi-\\ndential" ->
+"confidential"), and whitespace runs collapsed to one space (or one newline when the run holds a line break, so
+sentence and paragraph cues survive). Case is kept.
 
 Each folded character ``i`` comes from the original range ``[starts[i], ends[i])``; ranges never decrease, so
 a folded span ``[s, e)`` maps to the original span ``[starts[s], ends[e - 1])``.
@@ -17,6 +21,8 @@ from array import array
 from dataclasses import dataclass
 
 from screener.model import Span
+from screener.text import bidi
+from screener.text.carriers import CARRIER_CHARS, carriers_in
 
 # Cyrillic and Greek letters that render like Latin ones (a subset of Unicode's confusables.txt that matters
 # for names), plus a few Latin variants NFKC leaves alone.
@@ -31,12 +37,15 @@ CONFUSABLES: dict[str, str] = {pair[0]: pair[1] for pair in _CONFUSABLE_PAIRS.sp
 # Alternatives, tried left to right at each position:
 #   1. a hyphen (or soft hyphen) at a line end between letters: joined
 #   2. a whitespace run that is not a single plain space: collapsed
-#   3. a run of non-ASCII or ASCII control characters: folded one cluster at a time
+#   3. a run of tag characters or variation selectors: decoded when it carries text, else dropped
+#   4. a run of other non-ASCII or ASCII control characters: folded one cluster at a time
 _SPECIAL = re.compile(
     r"(?P<hyph>(?<=[^\W\d_])[-\u00ad\u2010][ \t]*(?:\r\n|\n|\r)[ \t]*(?=[a-z]))"
     r"|(?P<ws>\s*[^\S ]\s*|  +)"
-    r"|(?P<other>[^\x09-\x0d\x20-\x7e]+)"
+    f"|(?P<carrier>[{CARRIER_CHARS}]+)"
+    f"|(?P<other>[^\\x09-\\x0d\\x20-\\x7e{CARRIER_CHARS}]+)"
 )
+MAX_CARRIER_DEPTH = 2  # a payload may itself hold carriers: decoded this many levels deep
 _CLUSTER = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
 
 
@@ -118,23 +127,46 @@ def _fold_cluster(cluster: str) -> str:
     return "".join(CONFUSABLES.get(c, c) for c in folded if unicodedata.category(c) != "Cf")
 
 
-def normalize(original: str) -> NormalizedText:
+def normalize(original: str, *, _depth: int = 0) -> NormalizedText:
     """Fold ``original`` into the matching view and its offset map.
 
     Folding can expose new work (a zero-width character between a hyphen and a line break hides the break
     until it is removed), so the fold is repeated until nothing changes, composing the offset maps.
     """
-    result = _fold_once(original)
+    ordered = _reading_view(original) if bidi.has_controls(original) else None
+    work = ordered.text if ordered is not None else original
+    result = _fold_once(work, _depth)
     for _ in range(4):
         if _settled(result.text):
             break
-        again = _fold_once(result.text)
+        again = _fold_once(result.text, MAX_CARRIER_DEPTH)
         if again.text == result.text:
             break
-        starts = array("q", (result.starts[s] for s in again.starts))
-        ends = array("q", (result.ends[e - 1] for e in again.ends))
-        result = NormalizedText(original=original, text=again.text, starts=starts, ends=ends)
-    return result
+        result = _compose(result, again)
+    if ordered is not None:
+        result = _compose(ordered, result)
+    return NormalizedText(original=original, text=result.text, starts=result.starts, ends=result.ends)
+
+
+def _compose(first: NormalizedText, second: NormalizedText) -> NormalizedText:
+    """The map of ``second`` (a view of ``first.text``) expressed in ``first``'s original offsets."""
+    starts = array("q", (first.starts[s] for s in second.starts))
+    ends = array("q", (first.ends[e - 1] for e in second.ends))
+    return NormalizedText(original=first.original, text=second.text, starts=starts, ends=ends)
+
+
+def _reading_view(original: str) -> NormalizedText:
+    """``original`` in reading order (:func:`screener.text.bidi.reading_order`). Characters outside reordered
+    runs map to themselves; every character of a reordered run maps to the whole run's original range."""
+    order = bidi.reading_order(original)
+    starts = array("q", order)
+    ends = array("q", (i + 1 for i in order))
+    ranked = sorted(order)
+    for a, b in bidi.reordered_blocks(order):
+        lo, hi = ranked[a], ranked[b - 1] + 1
+        for r in range(a, b):
+            starts[r], ends[r] = lo, hi
+    return NormalizedText(original=original, text="".join(original[i] for i in order), starts=starts, ends=ends)
 
 
 def _settled(text: str) -> bool:
@@ -143,7 +175,7 @@ def _settled(text: str) -> bool:
     characters that fold to themselves)."""
     for m in _SPECIAL.finditer(text):
         kind = m.lastgroup
-        if kind == "hyph":
+        if kind in ("hyph", "carrier"):
             return False
         run = m.group()
         if kind == "ws":
@@ -154,7 +186,25 @@ def _settled(text: str) -> bool:
     return True
 
 
-def _fold_once(original: str) -> NormalizedText:
+def _payload(b: _Builder, original: str, start: int, end: int, depth: int) -> None:
+    """Each carrier of ``original[start:end]`` that carries readable text, on a line of its own."""
+    if depth >= MAX_CARRIER_DEPTH:
+        return
+    for carrier in carriers_in(original, start, end):
+        if carrier.payload is None:
+            continue
+        inner = normalize(carrier.payload, _depth=depth + 1)
+        if not inner.text.strip():
+            continue
+        spans = carrier.spans
+        b.space("\n", carrier.start, carrier.start + 1)
+        for i, ch in enumerate(inner.text):
+            s, e = inner.starts[i], inner.ends[i]
+            b.emit(ch, spans[s][0], spans[e - 1][1])
+        b.space("\n", carrier.end - 1, carrier.end)
+
+
+def _fold_once(original: str, depth: int = 0) -> NormalizedText:
     b = _Builder()
     pos = 0
     for m in _SPECIAL.finditer(original):
@@ -166,6 +216,8 @@ def _fold_once(original: str) -> NormalizedText:
             run = m.group()
             b.space("\n" if ("\n" in run or "\r" in run or "\u2028" in run or "\u2029" in run) else " ",
                     m.start(), m.end())
+        elif kind == "carrier":
+            _payload(b, original, m.start(), m.end(), depth)
         else:
             base = m.start()
             for c in _CLUSTER.finditer(m.group()):

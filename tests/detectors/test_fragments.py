@@ -328,3 +328,33 @@ def test_a_verbatim_quote_stays_verbatim_when_only_the_source_side_could_grow(tm
     assert f.rule_id == "FRG501" and f.evidence.similarity == 1.0
     assert f.evidence.source_span is not None
     assert doc[f.evidence.source_span.start : f.evidence.source_span.end].rstrip(".") == quoted.rstrip(".")
+
+
+def _section_4() -> str:
+    """The section 4 passage of the demo wire-exception procedure, reflowed into one line."""
+    doc = (DEMO / "demo" / "wire_exception_procedure.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## 4. Beneficiary changes") : doc.index("## 5.")]
+    return " ".join(section.split("\n", 1)[1].split())
+
+
+@pytest.mark.parametrize(
+    "table",
+    [{"o": "0"}, {"e": "3"}, {"a": "4"}, {"i": "1"}, {"s": "5"}, {"s": "$"}, {"a": "@", "s": "$", "i": "!"},
+     {"o": "0", "e": "3", "a": "@", "s": "$", "i": "!"}, {"o": "0", "e": "3", "a": "4", "s": "5", "i": "1", "t": "7"},
+     {"o": "\u043e", "a": "\u0430", "e": "\u0435"}, {" ": "\u200b "}],
+    ids=["o-0", "e-3", "a-4", "i-1", "s-5", "s-dollar", "symbols", "mixed-symbols", "mixed-digits", "cyrillic",
+         "zero-width"],
+)
+def test_look_alike_disguise_of_a_demo_passage_is_found_whole(rules: RuleSet, table: dict[str, str]) -> None:
+    passage = _section_4()
+    disguised = "".join(table.get(c, c) for c in passage)
+    assert disguised != passage
+    config = ScreenerConfig(corpora_dir=DEMO, corpora=(Path("demo.db"), Path("boilerplate.db")))
+    detector = build_detector(config, rules)
+    assert isinstance(detector, FragmentDetector)
+    found = list(detector.detect(scan_input(disguised)))
+    detector.close()
+    assert [f.rule_id for f in found] in (["FRG501"], ["FRG502"])
+    (f,) = found
+    assert f.evidence.reference == "wire_exception_procedure.md"
+    assert f.span.end - f.span.start >= 0.98 * len(disguised)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener.fingerprint.shingle import guarantee, key_id, shingle_hashes, terms_of, winnow
+from screener.fingerprint.shingle import fold_word, guarantee, key_id, shingle_hashes, terms_of, winnow, words_of
 
 KEY = b"k" * 32
 OTHER_KEY = b"q" * 32
@@ -26,6 +26,65 @@ OTHER_KEY = b"q" * 32
 )
 def test_terms_ignore_surface_changes(a: str, b: str) -> None:
     assert terms_of(a).terms == terms_of(b).terms
+
+
+SENTENCE = "The analyst holds the wire and calls back an authorised signer to confirm the new account details."
+
+
+def _swap(text: str, table: dict[str, str]) -> str:
+    return "".join(table.get(c, c) for c in text)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [{"o": "0"}, {"e": "3"}, {"a": "4"}, {"i": "1"}, {"s": "5"}, {"s": "$"}, {"t": "7"}, {"a": "@"},
+     {"o": "0", "e": "3", "a": "@", "s": "$", "i": "!"}, {"o": "0", "e": "3", "a": "4", "s": "5", "i": "1", "t": "7"}],
+    ids=["o-0", "e-3", "a-4", "i-1", "s-5", "s-dollar", "t-7", "a-at", "mixed-symbols", "mixed-digits"],
+)
+def test_look_alike_substitutions_keep_the_terms(table: dict[str, str]) -> None:
+    # A word written in digits alone ("4" for "a", "70" for "to") cannot be told from a number: left out here.
+    kept = [w for w in SENTENCE.split() if any(c.isalpha() for c in _swap(w, table))]
+    plain, disguised = " ".join(kept), _swap(" ".join(kept), table)
+    assert disguised != plain
+    assert terms_of(disguised).terms == terms_of(plain).terms
+    assert words_of(disguised).words == words_of(plain).words
+
+
+@pytest.mark.parametrize(
+    ("word", "folded"),
+    [
+        ("pr0c3dur3", "procedure"), ("7r3473d", "treated"), ("p@$$w0rd", "password"), ("d!sclose", "disclose"),
+        ("t0", "to"), ("2024", "2024"), ("5,000", "5,000"), ("fy2024", "fy2024"), ("usd500", "usd500"),
+        ("1000x", "1000x"), ("$5", "5"), ("100$", "100"), ("$5m", "5m"), ("10am", "10am"), ("1st", "1st"),
+        ("30bps", "30bps"), ("1990s", "1990s"), ("covid19", "covidi9"), ("0f", "of"), ("4nd", "and"),
+        ("procedure", "procedure"),
+    ],
+    ids=["digits", "digit-runs-between-letters", "symbols", "bang", "short-word", "year", "amount", "fiscal-year",
+         "currency-amount", "multiplier", "dollar-amount", "trailing-dollar", "amount-with-unit", "time", "ordinal",
+         "basis-points", "decade", "name-with-number", "leading-digit", "leading-digit-and", "plain"],
+)
+def test_fold_word(word: str, folded: str) -> None:
+    assert fold_word(word) == folded
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("at 10am on 1 March", "at 11am on 1 March"), ("Wires above $5 million", "Wires above $8 million"),
+     ("FY2024 revenue", "FY2023 revenue"), ("within 48 hours", "within 18 hours")],
+    ids=["time", "amount", "fiscal-year", "count"],
+)
+def test_numbers_that_differ_keep_different_terms(a: str, b: str) -> None:
+    assert terms_of(a).terms != terms_of(b).terms
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("Done! Next step", ["done", "next", "step"]), ("great!Northwind", ["great", "northwind"]),
+     ("$NWBK fell", ["snwbk", "fell"]), ("cost $5m", ["cost", "5m"])],
+    ids=["bang-after-word", "bang-before-capital", "ticker", "amount-with-unit"],
+)
+def test_symbols_stay_punctuation_outside_disguised_words(text: str, words: list[str]) -> None:
+    assert list(words_of(text).words) == words
 
 
 def test_terms_keep_offsets_of_words() -> None:
