@@ -29,7 +29,7 @@ from screener.redact import Redactor
 from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
-from screener.text.extract import Limits, extract
+from screener.text.extract import Limits, Part, extract, part_at
 from screener.text.normalize import NormalizedText, normalize
 
 log = logging.getLogger("screener")
@@ -65,6 +65,7 @@ class _Prepared:
     notes: tuple[str, ...] = ()
     error: str | None = None
     folded: NormalizedText | None = field(default=None)
+    parts: tuple[Part, ...] = ()
 
 
 class Screener:
@@ -145,15 +146,15 @@ class Screener:
                     raise ExtractionError(f"submission of {size} bytes exceeds the {self.config.max_bytes}-byte limit")
                 if not sub.text.strip():
                     raise ExtractionError("empty submission")
-                text, notes = sub.text, tuple[str, ...]()
+                text, notes, parts = sub.text, tuple[str, ...](), tuple[Part, ...]()
             elif sub.data is not None:
                 extracted = extract(sub.data, sub.name, self.limits)
-                text, notes = extracted.text, extracted.notes
+                text, notes, parts = extracted.text, extracted.notes, extracted.parts
             else:
                 raise ExtractionError("submission has neither text nor data")
         except ExtractionError as exc:
             return _Prepared(sub, error=exc.message)
-        return _Prepared(sub, text=text, notes=notes, folded=normalize(text))
+        return _Prepared(sub, text=text, notes=notes, folded=normalize(text), parts=parts)
 
     def _employers(self, meta: Metadata) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*meta.employers, *self.config.employers)))
@@ -207,6 +208,9 @@ class Screener:
         if error is not None:
             return self._unscanned(prep, error)
         findings_sorted = sort_findings(set(findings))
+        if prep.parts:  # name the document part each finding lies in
+            names = part_at(prep.parts, prep.text, (f.span.start for f in findings_sorted))
+            findings_sorted = tuple(replace(f, part=n) for f, n in zip(findings_sorted, names, strict=True))
         policy = self.policies.for_employers(self._profile_ids(prep.submission.metadata))
         decisions = tuple(policy.decide(f) for f in findings_sorted)
         verdict, reasons = policy.verdict(decisions)
@@ -219,6 +223,7 @@ class Screener:
             sha256=text_sha256(prep.text),
             chars=len(prep.text),
             versions=tuple((k, policy.stamp if k == "policy" else v) for k, v in self.versions),
+            parts=tuple((p.name, p.start, p.end) for p in prep.parts),
         )
         result = apply_overrides(result, self.allowlist, prep.text)
         acted = [d.finding for d in result.decisions if d.action is not Action.ALLOW]

@@ -179,6 +179,9 @@ class Finding:
     span: Span
     score: float
     evidence: Evidence
+    # The named part of a structured document the span lies in ("docx:comments", "xlsx:Sheet2!B7"); None for
+    # plain text, whose result keeps the bytes it had before parts existed.
+    part: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
@@ -192,13 +195,16 @@ class Finding:
         return (self.span.start, self.span.end, self.rule_id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule_id": self.rule_id,
             "category": self.category.value,
             "span": self.span.to_list(),
             "score": round(self.score, 4),
             "evidence": self.evidence.to_dict(),
         }
+        if self.part is not None:
+            out["part"] = self.part
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +230,8 @@ class ScreenResult:
     chars: int
     redacted_text: str | None = None
     versions: tuple[tuple[str, str], ...] = ()
+    # The named parts of the screened text, (name, start, end) in order; empty for plain text.
+    parts: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -246,6 +254,8 @@ class ScreenResult:
             "findings": [d.to_dict() for d in self.decisions],
             "versions": dict(self.versions),
         }
+        if self.parts:
+            out["parts"] = [{"name": name, "span": [start, end]} for name, start, end in self.parts]
         if include_redacted:
             out["redacted_text"] = self.redacted_text
         return out

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from screener.model import Category, ScreenResult, Verdict
@@ -66,10 +67,15 @@ def summary_table(results: Sequence[ScreenResult], seconds: float, policy: str) 
 
 
 def print_findings(console: Console, result: ScreenResult) -> None:
-    """Findings of one submission: code, entity, position and score; the matched text stays masked."""
+    """Findings of one submission: code, entity, position, score and document part; the matched text stays
+    masked. A structured document's parts screened come first."""
+    if result.parts:
+        console.print("  parts screened: " + escape(", ".join(name for name, _, _ in result.parts)), highlight=False)
     for d in result.decisions:
         f = d.finding
+        where = f" in {escape(f.part)}" if f.part else ""
         console.print(
-            f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}] score {f.score:.2f} -> {d.action.value}",
+            f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}]{where} score {f.score:.2f} "
+            f"-> {d.action.value}",
             highlight=False,
         )
