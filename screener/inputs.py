@@ -4,7 +4,8 @@ Submission with ``error`` set, which the engine reports as UNSCANNED. Nothing is
 - a directory: every file below it, in sorted order;
 - ``.jsonl``: one submission per non-blank line (a JSON object; the first present text field is the text);
 - ``.json``: one object, or a list of objects, each one submission;
-- ``.txt``, ``.md``, ``.markdown``, ``.text``, ``.html``, ``.htm``, ``.docx``, ``.pdf``: one submission,
+- ``.txt``, ``.md``, ``.markdown``, ``.text``, ``.html``, ``.htm``, ``.docx``, ``.pdf``, ``.pptx``, ``.xlsx``,
+  ``.eml``, ``.csv``, ``.tsv``: one submission,
   extracted by content sniffing;
 - anything else: UNSCANNED ("unsupported file type").
 """
@@ -19,7 +20,8 @@ from typing import Any
 from screener.config import ScreenerConfig
 from screener.model import Metadata, Submission
 
-DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf",
+                               ".pptx", ".xlsx", ".eml", ".csv", ".tsv"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 
 

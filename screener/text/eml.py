@@ -10,8 +10,10 @@ The MIME tree is walked iteratively with a depth limit.
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
+import quopri
 from collections.abc import Callable
 from email.message import Message
 
@@ -80,6 +82,11 @@ def eml_to_text(data: bytes, budget: Budget, nested: Nested) -> Extracted:
             inner = part.get_payload()
             first = inner[0] if isinstance(inner, list) and inner else None
             body = first.as_bytes() if isinstance(first, Message) else _payload(part)
+            encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+            if encoding == "base64":  # not allowed for message/rfc822 by RFC 2046, but written by some clients
+                body = base64.b64decode(body)  # characters outside the alphabet (line breaks) are discarded
+            elif encoding == "quoted-printable":
+                body = quopri.decodestring(body)
             label = filename or "forwarded.eml"
         else:
             body, label = _payload(part), filename or f"attachment {count}"
