@@ -210,3 +210,22 @@ def test_pdf_limits_leave_ordinary_files_alone() -> None:
                         catalog=b"/AcroForm 5 0 R")
     text = extract(looping).text
     assert "Dana Example" in text and "Hello" in text
+
+
+# Markup that the standard library's HTMLParser rescans to the end at every "<" (quadratic: 100 KB of "<a "
+# ran past two minutes); the tokenizer reads each in one pass and keeps the text.
+HTML_FAULTS = [
+    ("unterminated-start-tags", b"<html><p>lead</p>" + b"<a " * 40_000, "lead"),
+    ("bare-less-than-signs", b"<html><p>lead</p>" + b"<" * 200_000, "<<<<"),
+    ("unterminated-quotes", b"<html><p>lead</p>" + b'<a title="x' * 20_000, "lead"),
+    ("unterminated-comments", b"<html><p>lead</p>" + b"<!--" * 50_000, "<!--"),
+    ("unterminated-end-tags", b"<html><p>lead</p>" + b"</" * 100_000, "lead"),
+    ("unterminated-script", b"<html><p>lead</p><script>" + b"</scrip" * 30_000, "</scrip"),
+    ("hidden-elements-never-closed", b"<html><p>lead</p>" + b"<div hidden>x" * 30_000 + b"</span>" * 30_000, "x"),
+]
+
+
+@pytest.mark.parametrize(("data", "kept"), [f[1:] for f in HTML_FAULTS], ids=[f[0] for f in HTML_FAULTS])
+def test_hostile_markup_is_read_in_one_pass(data: bytes, kept: str) -> None:
+    result = extract(data)
+    assert result.format == "html" and kept in result.text and "lead" in result.text
