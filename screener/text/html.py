@@ -103,7 +103,7 @@ class _Parts:
             return True
         return bool(_HIDING_STYLE.search(attrs.get("style", "")))
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
         values = {k: v or "" for k, v in attrs}
         hides = self._hides(tag, values)
         for key, value in attrs:
