@@ -5,8 +5,9 @@ accepted), ``docx:headers``, ``docx:footers``, ``docx:footnotes``, ``docx:endnot
 ``docx:text boxes``, ``docx:tracked deletions``, ``docx:field codes``, ``docx:alt text``, ``docx:hyperlink
 targets`` (every external relationship target), ``docx:glossary`` (building blocks), ``docx:authors``
 (authors of comments and tracked changes), ``docx:core properties``, ``docx:app properties``,
-``docx:custom properties``. One streaming pass per member (see ``ooxml``), so nested paragraphs cost linear
-time.
+``docx:custom properties``, ``docx:embedded NAME/...`` (embedded files, extracted in turn) and ``docx:other
+parts`` (the text of any other XML member: custom XML, charts, a main document under another name).
+One streaming pass per member (see ``ooxml``), so nested paragraphs cost linear time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 
 from screener.errors import ExtractionError
-from screener.text.ooxml import Package, RunText, external_targets, properties
+from screener.text.ooxml import Nested, Package, RunText, properties, rest
 from screener.text.parts import Budget, Extracted, PartsText
 
 _MEMBERS = (
@@ -33,17 +34,15 @@ def _number(name: str) -> int:
     return int(digits[-1]) if digits else 0
 
 
-def docx_to_text(pkg: Package, budget: Budget) -> Extracted:
+def docx_to_text(pkg: Package, budget: Budget, nested: Nested) -> Extracted:
     if not pkg.has("word/document.xml"):
         raise ExtractionError("ZIP container is not a DOCX document")
     out = PartsText(budget)
     runs = RunText(out, "docx:", boxes="docx:text boxes")
-    read: list[str] = []
     for pattern, part in _MEMBERS:
         for member in sorted((n for n in pkg.names if pattern.fullmatch(n)), key=lambda n: (_number(n), n)):
             runs.feed(pkg.walk(member, part), part)
-            read.append(member)
     runs.flush_authors()
-    external_targets(pkg, read, out, "docx:hyperlink targets")
     properties(pkg, "docx", out)
+    rest(pkg, "docx", out, nested)
     return out.build("docx")

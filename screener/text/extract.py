@@ -57,15 +57,19 @@ def decode_text(data: bytes) -> Extracted:
 
 
 def _container(data: bytes) -> str:
+    """docx, pptx or xlsx by the main member present; "zip" for another or an unreadable container (opening it
+    as a Package says why), "ooxml-mixed" when more than one is present (a reader would see another document)."""
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-    except Exception:  # unreadable: the Package open reports why
+    except Exception:
         return "zip"
-    return next((kind for member, kind in _CONTAINERS if member in names), "zip")
+    kinds = [kind for member, kind in _CONTAINERS if member in names]
+    return kinds[0] if len(kinds) == 1 else ("ooxml-mixed" if kinds else "zip")
 
 
 def sniff(data: bytes, name: str | None = None) -> str:
-    """The format of ``data``: pdf, docx, pptx, xlsx, zip (another ZIP), html, eml, csv, tsv or text.
+    """The format of ``data``: pdf, docx, pptx, xlsx, zip (another ZIP) or ooxml-mixed, html, eml, csv, tsv or
+    text.
     Content decides; the name only breaks ties (CSV and TSV are told by their name alone)."""
     head = data[:2048]
     lower = (name or "").lower()
@@ -91,6 +95,8 @@ def _dispatch(data: bytes, name: str | None, budget: Budget) -> Extracted:
             return pdf_to_text(data, budget, lambda inner, label: _nested(inner, label, budget))
         if kind in ("docx", "pptx", "xlsx", "zip"):
             return _office(data, kind, budget)
+        if kind == "ooxml-mixed":
+            raise ExtractionError("ZIP container holds more than one kind of Office document")
         if kind == "html":
             from screener.text.html import html_to_text
 
@@ -113,19 +119,20 @@ def _office(data: bytes, kind: str, budget: Budget) -> Extracted:
     from screener.text.ooxml import Package
 
     pkg = Package(data, kind.upper(), budget)
+    nested = lambda inner, label: _nested(inner, label, budget)  # noqa: E731
     if kind == "zip":
         raise ExtractionError("ZIP container is not a DOCX, PPTX or XLSX document")
     if kind == "docx":
         from screener.text.docx import docx_to_text
 
-        return docx_to_text(pkg, budget)
+        return docx_to_text(pkg, budget, nested)
     if kind == "pptx":
         from screener.text.pptx import pptx_to_text
 
-        return pptx_to_text(pkg, budget)
+        return pptx_to_text(pkg, budget, nested)
     from screener.text.xlsx import xlsx_to_text
 
-    return xlsx_to_text(pkg, budget)
+    return xlsx_to_text(pkg, budget, nested)
 
 
 def _nested(data: bytes, name: str | None, budget: Budget) -> Extracted:

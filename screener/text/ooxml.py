@@ -19,16 +19,20 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from screener.errors import ExtractionError
-from screener.text.parts import Budget, PartsText
+from screener.text.parts import Budget, Extracted, PartsText, safe_name
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError,
                 KeyError, IndexError)
 _NUMERIC = re.compile(r"[\d\s.:+\-TZ]*|true|false", re.I)
+_EMBEDDED = re.compile(r"[^/]+/embeddings/[^/]+")
+_MACROS = re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$", re.I)
+
+Nested = Callable[[bytes, str | None], Extracted]
 
 
 def local(tag: Any) -> str:
@@ -75,6 +79,7 @@ class Package:
             raise ExtractionError(f"{kind} expands to more than {limits.max_unzipped} bytes (zip bomb guard)")
         self._infos = {info.filename: info for info in infos}
         self.names = tuple(self._infos)
+        self.seen: set[str] = set()  # members read so far
 
     def has(self, name: str) -> bool:
         return name in self._infos
@@ -82,6 +87,7 @@ class Package:
     def read(self, name: str, label: str) -> bytes:
         """The bytes of member ``name``; errors name ``label`` (a part name), never the member's own name."""
         info = self._infos[name]
+        self.seen.add(name)
         if info.flag_bits & 0x1:
             raise ExtractionError(f"encrypted ZIP member in {label}")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -103,16 +109,19 @@ class Package:
         """The relationships of member ``source`` (``dir/_rels/name.rels``), targets resolved to member names."""
         folder, base = posixpath.split(source)
         name = posixpath.join(folder, "_rels", base + ".rels")
-        if not self.has(name):
-            return []
+        return self.rels_in(name, label) if self.has(name) else []
+
+    def rels_in(self, name: str, label: str) -> list[Relationship]:
+        """The relationships in the ``.rels`` member ``name``."""
+        folder = posixpath.dirname(posixpath.dirname(name))
         out = []
         for event, elem in self.walk(name, label):
             if event == "end" and local(elem.tag) == "Relationship":
                 target = attr(elem, "Target") or ""
                 external = (attr(elem, "TargetMode") or "").lower() == "external"
                 if not external:
-                    target = posixpath.normpath(posixpath.join(folder, target)).lstrip("/") if not \
-                        target.startswith("/") else target.lstrip("/")
+                    target = target.lstrip("/") if target.startswith("/") else \
+                        posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
                 out.append(Relationship(attr(elem, "Id") or "", (attr(elem, "Type") or "").rsplit("/", 1)[-1],
                                         target, external))
         return out
@@ -153,12 +162,37 @@ def walk(data: bytes, label: str, budget: Budget) -> Iterator[tuple[str, Any]]:
         raise ExtractionError(f"malformed or refused XML in {label} ({exc.__class__.__name__})") from exc
 
 
-def external_targets(pkg: Package, sources: list[str], out: PartsText, name: str) -> None:
-    """Every external link target (hyperlinks, linked images, OLE links) of the given members."""
-    for source in sources:
-        for rel in pkg.rels(source, name):
-            if rel.external:
-                out.add(name, rel.target)
+def rest(pkg: Package, fmt: str, out: PartsText, nested: Nested, link_parts: dict[str, str] | None = None) -> None:
+    """What the format's own reading left: every external relationship target (hyperlinks, linked images and
+    files; in ``link_parts[source member]`` when given, else ``FMT:hyperlink targets``), every embedded file
+    (``*/embeddings/*``) extracted in turn as ``FMT:embedded NAME/...``, and any other XML member's text as
+    ``FMT:other parts``. A macro project or an embedded file that cannot be extracted fails the document."""
+    link_parts = link_parts or {}
+    count = 0
+    for name in pkg.names:
+        if name.endswith(".rels"):
+            source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
+            part = link_parts.get(source, f"{fmt}:hyperlink targets")
+            for rel in pkg.rels_in(name, part):
+                if rel.external:
+                    out.add(part, rel.target)
+        elif name in pkg.seen or name.endswith("/"):
+            continue
+        elif _EMBEDDED.fullmatch(name):
+            count += 1
+            pkg.budget.count_attachment()
+            label = posixpath.basename(name)
+            data = pkg.read(name, f"{fmt}:embedded object {count}")
+            try:
+                inner = nested(data, label)
+            except ExtractionError as exc:
+                raise ExtractionError(f"embedded object {count}: {exc.message}") from exc
+            out.nest(f"{fmt}:embedded {safe_name(label)}", inner)
+        elif _MACROS.search(name):
+            raise ExtractionError(f"{fmt.upper()} holds a macro project, which cannot be screened")
+        elif name.lower().endswith(".xml") and name != "[Content_Types].xml":
+            part = f"{fmt}:other parts"
+            RunText(out, f"{fmt}:", loose=part).feed(pkg.walk(name, part), part)
 
 
 def properties(pkg: Package, fmt: str, out: PartsText) -> None:
@@ -188,10 +222,11 @@ class RunText:
     go to their own parts, named ``side`` + "alt text" and so on. Text inside ``txbxContent`` goes to ``boxes``
     when given."""
 
-    def __init__(self, out: PartsText, side: str, boxes: str | None = None) -> None:
+    def __init__(self, out: PartsText, side: str, boxes: str | None = None, loose: str | None = None) -> None:
         self.out = out
         self.side = side
         self.boxes = boxes
+        self.loose = loose  # when given, the text of elements outside any paragraph goes to this part
         self.authors: dict[str, None] = {}
 
     def feed(self, events: Iterator[tuple[str, Any]], part: str) -> None:
@@ -228,6 +263,8 @@ class RunText:
                 paras[-1][0].append(" ")
             elif tag == "txbxContent":
                 in_box -= 1
+            elif self.loose and not paras and elem.text and elem.text.strip():
+                out.add(self.loose, elem.text.strip())
             elif tag == "p" and paras:
                 text, deleted = paras.pop()
                 out.add(self.boxes if in_box > 0 and self.boxes else part, "".join(text))

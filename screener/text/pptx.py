@@ -5,7 +5,8 @@ slide list, hidden slides included), ``pptx:slide N notes``, ``pptx:slide N comm
 comments), ``pptx:slide N alt text``, ``pptx:slide N hyperlink targets``, ``pptx:masters and layouts``
 (footers and placeholder text of masters, layouts and the notes master), ``pptx:unlisted slides`` and
 ``pptx:unlisted notes`` (members that the slide list does not reach are read too), ``pptx:authors``,
-``pptx:field codes``, ``pptx:tracked deletions``, and the document properties.
+``pptx:field codes``, ``pptx:tracked deletions``, the document properties, ``pptx:embedded NAME/...``
+(embedded files, extracted in turn) and ``pptx:other parts`` (the text of any other XML member).
 
 The reader is the same bounded OOXML reader as DOCX's rather than python-pptx: python-pptx loads every part of
 the package (media included) into memory, has no comment API, and its parse cannot be counted against the
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 
 from screener.errors import ExtractionError
-from screener.text.ooxml import Package, RunText, attr, external_targets, local, properties, rel_id
+from screener.text.ooxml import Nested, Package, RunText, attr, local, properties, rel_id, rest
 from screener.text.parts import Budget, Extracted, PartsText
 
 _SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
@@ -57,22 +58,23 @@ def _comments(pkg: Package, member: str, part: str, out: PartsText) -> None:
     out.add(part, " ".join(text))
 
 
-def pptx_to_text(pkg: Package, budget: Budget) -> Extracted:
+def pptx_to_text(pkg: Package, budget: Budget, nested: Nested) -> Extracted:
     if not pkg.has("ppt/presentation.xml"):
         raise ExtractionError("ZIP container is not a PPTX presentation")
     out = PartsText(budget)
     done: set[str] = set()
     slides = _slide_order(pkg)
+    links: dict[str, str] = {}
     for number, slide in enumerate(slides, 1):
         name = f"pptx:slide {number}"
         runs = RunText(out, name + " ")  # its alt text goes to "pptx:slide N alt text", and so on
         runs.feed(pkg.walk(slide, name), name)
         done.add(slide)
-        rels = pkg.rels(slide, name)
-        for rel in rels:
+        links[slide] = f"{name} hyperlink targets"
+        for rel in pkg.rels(slide, name):
             if rel.external:
-                out.add(f"{name} hyperlink targets", rel.target)
-            elif rel.type == "notesSlide" and pkg.has(rel.target) and rel.target not in done:
+                continue
+            if rel.type == "notesSlide" and pkg.has(rel.target) and rel.target not in done:
                 RunText(out, f"{name} notes ").feed(pkg.walk(rel.target, f"{name} notes"), f"{name} notes")
                 done.add(rel.target)
             elif rel.type == "comments" and pkg.has(rel.target) and rel.target not in done:
@@ -98,6 +100,6 @@ def pptx_to_text(pkg: Package, budget: Budget) -> Extracted:
                     for key in ("name", "initials", "userId"):
                         authors[attr(elem, key) or ""] = None
     runs.flush_authors()
-    external_targets(pkg, sorted(done - set(slides)), out, "pptx:hyperlink targets")
     properties(pkg, "pptx", out)
+    rest(pkg, "pptx", out, nested, links)
     return out.build("pptx")

@@ -3,9 +3,10 @@
 Parts: ``xlsx:sheet names`` (every sheet, hidden and very hidden ones marked), ``xlsx:SHEET`` (one line per
 cell, labelled by its reference, so a finding names ``xlsx:SHEET!B7``; a formula is a line of its own,
 ``=`` first), ``xlsx:SHEET comments`` (labelled by cell), ``xlsx:defined names``, ``xlsx:drawings`` (text
-boxes, shapes and chart titles), ``xlsx:alt text``, ``xlsx:hyperlink targets``, ``xlsx:authors`` and the
-document properties. Sheets are read in the workbook's order; a worksheet member that the workbook does not
-list is read as ``xlsx:unlisted sheet N``.
+boxes, shapes and chart titles), ``xlsx:alt text``, ``xlsx:hyperlink targets``, ``xlsx:authors``, the
+document properties, ``xlsx:embedded NAME/...`` (embedded files, extracted in turn) and ``xlsx:other parts``
+(the text of any other XML member: external links, pivot caches, custom XML). Sheets are read in the
+workbook's order; a worksheet member that the workbook does not list is read as ``xlsx:unlisted sheet N``.
 
 The reader is the bounded OOXML reader shared with DOCX rather than openpyxl: openpyxl's read-only mode does
 not read comments, and its rows are padded to the widest column (a 1.4 KB sheet declaring ``A1:XFD1048576``
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 
 from screener.errors import ExtractionError
-from screener.text.ooxml import Package, RunText, attr, external_targets, local, properties, rel_id
+from screener.text.ooxml import Nested, Package, RunText, attr, local, properties, rel_id, rest
 from screener.text.parts import Budget, Extracted, PartsText, safe_name
 
 _SHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.xml")
@@ -66,10 +67,11 @@ def _sheets(pkg: Package, out: PartsText) -> list[tuple[str, str]]:
     return sheets
 
 
-def _cells(pkg: Package, member: str, part: str, shared: list[str], out: PartsText) -> None:
+def _cells(pkg: Package, member: str, part: str, label: str, shared: list[str], out: PartsText) -> None:
+    """Cells of one sheet; errors name ``label`` (the sheet's number), never the sheet's own name."""
     ref, kind, row, column = "", "", "", 0
     value: list[str] = []
-    for event, elem in pkg.walk(member, part):
+    for event, elem in pkg.walk(member, label):
         tag = local(elem.tag)
         if event == "start":
             if tag == "row":
@@ -88,7 +90,7 @@ def _cells(pkg: Package, member: str, part: str, shared: list[str], out: PartsTe
                 try:
                     value.append(shared[int(elem.text)])
                 except (ValueError, IndexError) as exc:
-                    raise ExtractionError(f"cell of {part} refers to a missing shared string") from exc
+                    raise ExtractionError(f"cell of {label} refers to a missing shared string") from exc
             else:
                 value.append(elem.text)
         elif tag == "t":  # inline string
@@ -97,10 +99,10 @@ def _cells(pkg: Package, member: str, part: str, shared: list[str], out: PartsTe
             out.add(part, "".join(value), label=ref)
 
 
-def _comments(pkg: Package, member: str, part: str, out: PartsText, authors: dict[str, None]) -> None:
+def _comments(pkg: Package, member: str, part: str, label: str, out: PartsText, authors: dict[str, None]) -> None:
     ref = ""
     text: list[str] = []
-    for event, elem in pkg.walk(member, part):
+    for event, elem in pkg.walk(member, label):
         tag = local(elem.tag)
         if event == "start" and tag in ("comment", "threadedComment"):
             ref, text = _ref(attr(elem, "ref"), "?"), []
@@ -112,7 +114,7 @@ def _comments(pkg: Package, member: str, part: str, out: PartsText, authors: dic
             authors[elem.text] = None
 
 
-def xlsx_to_text(pkg: Package, budget: Budget) -> Extracted:
+def xlsx_to_text(pkg: Package, budget: Budget, nested: Nested) -> Extracted:
     if not pkg.has("xl/workbook.xml"):
         raise ExtractionError("ZIP container is not an XLSX workbook")
     out = PartsText(budget)
@@ -123,14 +125,15 @@ def xlsx_to_text(pkg: Package, budget: Budget) -> Extracted:
     sheets += [(member, f"xlsx:unlisted sheet {i}") for i, member in enumerate(unlisted, 1)]
     authors: dict[str, None] = {}
     done: set[str] = set()
-    for member, part in sheets:
-        _cells(pkg, member, part, shared, out)
-        for rel in pkg.rels(member, part):
+    for number, (member, part) in enumerate(sheets, 1):
+        label = f"xlsx:sheet {number}"
+        _cells(pkg, member, part, label, shared, out)
+        for rel in pkg.rels(member, label):
             if rel.type in ("comments", "threadedComment") and pkg.has(rel.target) and rel.target not in done:
-                _comments(pkg, rel.target, f"{part} comments", out, authors)
+                _comments(pkg, rel.target, f"{part} comments", f"{label} comments", out, authors)
                 done.add(rel.target)
     for member in sorted(n for n in pkg.names if _COMMENTS.fullmatch(n) and n not in done):
-        _comments(pkg, member, "xlsx:unlisted comments", out, authors)
+        _comments(pkg, member, "xlsx:unlisted comments", "xlsx:unlisted comments", out, authors)
     runs = RunText(out, "xlsx:")
     drawings = sorted(n for n in pkg.names if _DRAWINGS.fullmatch(n))
     for member in drawings:
@@ -141,6 +144,6 @@ def xlsx_to_text(pkg: Package, budget: Budget) -> Extracted:
                 authors[attr(elem, "displayName") or ""] = None
     runs.authors.update(authors)
     runs.flush_authors()
-    external_targets(pkg, [m for m, _ in sheets] + drawings, out, "xlsx:hyperlink targets")
     properties(pkg, "xlsx", out)
+    rest(pkg, "xlsx", out, nested)
     return out.build("xlsx")

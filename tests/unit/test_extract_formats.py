@@ -12,6 +12,7 @@ from screener.text.extract import Extracted, Limits, extract, part_at, sniff
 from tests.office_support import (
     P,
     docx,
+    docx_members,
     eml,
     para,
     pptx_members,
@@ -223,9 +224,15 @@ def test_csv_and_tsv_are_screened_as_their_text(name: str, data: bytes, fmt: str
 
 @pytest.mark.parametrize(
     ("members", "fmt"),
-    [(pptx_members([slide("a")]), "pptx"), (xlsx_members({"S": ""}), "xlsx"),
-     ({"word/document.xml": "<w/>", "ppt/presentation.xml": "<p/>"}, "docx")],
-    ids=["pptx", "xlsx", "docx-first"],
+    [(pptx_members([slide("a")]), "pptx"), (xlsx_members({"S": ""}), "xlsx"), (docx_members(), "docx"),
+     ({"word/document.xml": "<w/>", "ppt/presentation.xml": "<p/>"}, "ooxml-mixed"),
+     ({"xl/workbook.xml": "<w/>", "word/document.xml": "<p/>", "[Content_Types].xml": "<Types/>"}, "ooxml-mixed")],
+    ids=["pptx", "xlsx", "docx", "docx-and-pptx", "xlsx-and-docx"],
 )
 def test_containers_are_told_apart_by_their_members(members: dict[str, str | bytes], fmt: str) -> None:
-    assert sniff(zip_of(members, zipfile.ZIP_STORED)) == fmt
+    """A container that is two documents at once is refused: a reader would open the one not screened."""
+    data = zip_of(members, zipfile.ZIP_STORED)
+    assert sniff(data) == fmt
+    if fmt == "ooxml-mixed":
+        with pytest.raises(ExtractionError, match="more than one kind of Office document"):
+            extract(data)

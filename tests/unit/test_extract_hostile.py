@@ -85,7 +85,8 @@ NESTING = [
      "nested deeper than 256"),
     ("pptx-groups-deep", lambda: pptx_members([slide("a").replace("<p:spTree>", "<p:spTree>" + _nested(
         "<p:grpSp>", "</p:grpSp>", 3_000))]), "nested deeper than 256"),
-    ("xlsx-sheet-deep", lambda: xlsx_members({"S": _nested("<row>", "</row>", 3_000)}), "nested deeper than 256"),
+    ("xlsx-sheet-deep", lambda: xlsx_members({"Secret name": _nested("<row>", "</row>", 3_000)}),
+     "XML in xlsx:sheet 1 nested deeper than 256"),
 ]
 
 

@@ -17,6 +17,8 @@ from tests.office_support import (
     text_ops,
 )
 
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
 
 def parts_holding(result: Extracted, needle: str) -> set[str]:
     """Names of the parts whose text holds ``needle`` (found by offset, as a finding would be)."""
@@ -240,3 +242,45 @@ def test_part_is_in_json_only_when_set() -> None:
     parted = ScreenResult("s", Verdict.ALLOW, (), (), Metadata(), None, 0, parts=(("docx:body", 0, 9),))
     assert parted.to_dict()["parts"] == [{"name": "docx:body", "span": [0, 9]}]
 
+
+
+def _with(extra: dict[str, str | bytes]) -> bytes:
+    from tests.office_support import docx_members, xlsx, zip_of
+
+    members = docx_members(para("Decoy body."))
+    for name, body in extra.items():
+        members[name] = xlsx({"Rates": body}) if name.endswith(".xlsx") and isinstance(body, str) else body
+    return zip_of(members)
+
+
+OTHER_MEMBERS = [
+    ("main-document-under-another-name", {"word/main.xml": f"<w:document {W_NS}><w:body>{para('real-secret')}"
+                                                          "</w:body></w:document>"}, "real-secret", "docx:other parts"),
+    ("custom-xml", {"customXml/item1.xml": "<root><client>customxml-secret</client></root>"}, "customxml-secret",
+     "docx:other parts"),
+    ("chart-cache", {"word/charts/chart1.xml": "<c:chartSpace xmlns:c='urn:c'><c:v>chart-secret</c:v>"
+                                               "</c:chartSpace>"}, "chart-secret", "docx:other parts"),
+    ("embedded-workbook", {"word/embeddings/Book1.xlsx": '<row r="2"><c r="C2" t="inlineStr"><is><t>embedded-secret'
+                                                         "</t></is></c></row>"}, "embedded-secret",
+     "docx:embedded Book1.xlsx/xlsx:Rates!C2"),
+    ("external-link-of-a-header", {"word/_rels/header1.xml.rels": rels(("rId1", "image", "https://img-secret.example"
+                                                                               ".com/a.png", True))},
+     "img-secret", "docx:hyperlink targets"),
+]
+
+
+@pytest.mark.parametrize(("extra", "needle", "part"), [c[1:] for c in OTHER_MEMBERS], ids=[c[0] for c in OTHER_MEMBERS])
+def test_every_other_member_with_text_is_screened(extra: dict[str, str | bytes], needle: str, part: str) -> None:
+    assert parts_holding(extract(_with(extra)), needle) == {part}
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [({"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"}, "embedded object 1: binary"),
+     ({"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}, "macro project"),
+     ({"word/embeddings/Doc2.docx": b"PK\x03\x04broken"}, "embedded object 1: corrupt ZIP")],
+    ids=["ole-object", "macros", "broken-embedded-docx"],
+)
+def test_unreadable_embedded_content_fails_the_document(extra: dict[str, str | bytes], reason: str) -> None:
+    with pytest.raises(ExtractionError, match=reason):
+        extract(_with(extra))
