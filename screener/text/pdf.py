@@ -2,7 +2,9 @@
 
 Parts: ``pdf:page N``, ``pdf:page N annotations`` (contents, authors, subjects, link addresses),
 ``pdf:metadata`` (document information), ``pdf:XMP metadata``, ``pdf:form fields`` (names, tooltips, values,
-options), ``pdf:attachment NAME/...`` (attached files, extracted like any submission, within the same budget).
+options), ``pdf:bookmarks`` (outline titles and links), ``pdf:scripts`` (document JavaScript),
+``pdf:attachment NAME/...`` (attached files, extracted like any submission, within the same budget). Object
+graphs (fields, outlines, name trees) are walked iteratively, each object once.
 
 Before any text is extracted, the work it will take is counted: every content stream is decoded once and its
 tokens counted (a token boundary is a whitespace or delimiter byte: an upper bound that no spacing can dodge),
@@ -117,33 +119,62 @@ def _annotations(page: Any, number: int, out: PartsText, budget: Budget, attach:
 
 
 def _fields(root: Any, out: PartsText, budget: Budget) -> None:
-    """AcroForm fields, breadth first over the field tree with each object visited once."""
+    """AcroForm fields: names, tooltips, values and options, over the field tree with each object read once."""
     form = _resolve(root.get("/AcroForm"))
     if not hasattr(form, "get"):
         return
-    queue: list[Any] = list(_resolve(form.get("/Fields")) or [])
-    seen: set[int] = set()
-    while queue:
-        ref = queue.pop()
-        key = getattr(ref, "idnum", None)
-        if key is not None:
-            if key in seen:
-                continue
-            seen.add(key)
-        budget.count_elements()
-        field = _resolve(ref)
-        if not hasattr(field, "get"):
-            continue
-        for key_name in ("/T", "/TU", "/V", "/DV"):
-            if field.get(key_name) is not None:
-                out.add("pdf:form fields", _text(field.get(key_name)))
+    for field in _linked(form.get("/Fields"), budget, ("/Kids",)):
+        for key in ("/T", "/TU", "/V", "/DV"):
+            if field.get(key) is not None:
+                out.add("pdf:form fields", _text(field.get(key)))
         options = _resolve(field.get("/Opt"))
         for option in options if isinstance(options, list) else []:
             option = _resolve(option)
             text = " ".join(_text(o) for o in option) if isinstance(option, list) else _text(option)
             out.add("pdf:form fields", text)
-        kids = _resolve(field.get("/Kids"))
-        queue.extend(kids if isinstance(kids, list) else [])
+
+
+def _linked(start: Any, budget: Budget, links: tuple[str, ...]) -> Iterator[Any]:
+    """Every dictionary reachable from ``start`` through the keys ``links``, each object once (cycles end)."""
+    queue, seen = [start], set()
+    while queue:
+        ref = queue.pop()
+        key = getattr(ref, "idnum", None)
+        if ref is None or (key is not None and key in seen):
+            continue
+        if key is not None:
+            seen.add(key)
+        budget.count_elements()
+        item = _resolve(ref)
+        if isinstance(item, list):
+            queue.extend(item)
+            continue
+        if not hasattr(item, "get"):
+            continue
+        yield item
+        queue.extend(item.get(link) for link in links)
+
+
+def _outline_and_scripts(root: Any, out: PartsText, budget: Budget) -> None:
+    """Bookmark titles and their link addresses; document JavaScript (name tree and open action)."""
+    outlines = _resolve(root.get("/Outlines"))
+    if hasattr(outlines, "get"):
+        for item in _linked(outlines.get("/First"), budget, ("/First", "/Next")):
+            out.add("pdf:bookmarks", _text(item.get("/Title")))
+            action = _resolve(item.get("/A"))
+            if hasattr(action, "get"):
+                out.add("pdf:bookmarks", _text(action.get("/URI")))
+    names = _resolve(root.get("/Names"))
+    scripts = _resolve(names.get("/JavaScript")) if hasattr(names, "get") else None
+    actions = [root.get("/OpenAction")]
+    if hasattr(scripts, "get"):
+        for node in _linked(scripts, budget, ("/Kids",)):
+            entries = _resolve(node.get("/Names"))
+            actions.extend(entries[1::2] if isinstance(entries, list) else [])
+    for action in _linked(actions, budget, ("/Next",)):
+        code = _resolve(action.get("/JS"))
+        out.add_all("pdf:scripts", (code.get_data().decode("latin-1") if hasattr(code, "get_data")
+                                    else _text(code)).split("\n"))
 
 
 def _xmp(root: Any, out: PartsText, budget: Budget) -> None:
@@ -205,6 +236,7 @@ def pdf_to_text(data: bytes, budget: Budget, nested: Nested) -> Extracted:
     if hasattr(root, "get"):
         _xmp(root, out, budget)
         _fields(root, out, budget)
+        _outline_and_scripts(root, out, budget)
     for name, payload in _embedded(reader):
         attach(payload, name)
     return out.build("pdf")

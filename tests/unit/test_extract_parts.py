@@ -284,3 +284,24 @@ def test_every_other_member_with_text_is_screened(extra: dict[str, str | bytes],
 def test_unreadable_embedded_content_fails_the_document(extra: dict[str, str | bytes], reason: str) -> None:
     with pytest.raises(ExtractionError, match=reason):
         extract(_with(extra))
+
+
+def test_pdf_bookmarks_and_scripts_are_screened_and_cycles_end() -> None:
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    data = raw_pdf([b"<< /Type /Catalog /Pages 2 0 R /Outlines 6 0 R /OpenAction 9 0 R "
+                    b"/Names << /JavaScript << /Names [(a) 10 0 R] >> >> >>",
+                    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    b"<< /Type /Page /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+                    stream(text_ops("Body")), font,
+                    b"<< /Type /Outlines /First 7 0 R >>",
+                    b"<< /Title (bookmark-secret) /Next 8 0 R /A << /S /URI /URI (https://mark.example.com) >> >>",
+                    b"<< /Title (second-bookmark) /Next 7 0 R >>",  # loops back to the first
+                    b"<< /S /JavaScript /JS (app.alert('open-script-secret')) >>",
+                    b"<< /S /JavaScript /JS 11 0 R >>",
+                    stream(b"var owner = 'named-script-secret';")])
+    result = extract(data)
+    for needle, part in (("bookmark-secret", "pdf:bookmarks"), ("second-bookmark", "pdf:bookmarks"),
+                         ("mark.example.com", "pdf:bookmarks"), ("open-script-secret", "pdf:scripts"),
+                         ("named-script-secret", "pdf:scripts")):
+        assert parts_holding(result, needle) == {part}, needle
+    assert result.text.count("bookmark-secret") == 1
