@@ -8,9 +8,9 @@ import json
 import pytest
 
 from screener.engine import Screener
-from screener.model import Submission, Verdict
+from screener.model import Metadata, Submission, Verdict
 from screener.text.extract import extract
-from tests.office_support import docx, docx_members, para, patch_member, xlsx, zip_of
+from tests.office_support import docx, docx_members, para, patch_member, rels, xlsx, zip_of
 
 COMMENTS = ('<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:comment>'
             + para("Ask dana.whitfield@example.com before sending.") + "</w:comment></w:comments>")
@@ -55,3 +55,36 @@ def test_plain_text_result_has_no_part_keys(engine: Screener) -> None:
 def test_hostile_docx_is_unscanned_with_a_reason(engine: Screener, data: bytes, reason: str) -> None:
     result = engine.screen(Submission(id="x.docx", data=data))
     assert result.verdict is Verdict.UNSCANNED and reason in result.reasons[0]
+
+
+NORTHWIND = Metadata(employers=("Northwind Bank",))
+PAGE = ('<!doctype html><html><head><meta name="author" content="Dana Whitfield"></head><body>'
+        "<p>Notes on treasury operations in general.</p>"
+        "<script>var project = 'Project Kestrel';</script>"
+        "<!-- Project Saltmarsh runs on ledger.corp.northwind-bank.example.com -->"
+        '<img alt="Project Lanternfish roadmap" src="x.png">'
+        '<a href="https://wiki.corp.northwind-bank.example.com/kestrel">wiki</a></body></html>')
+
+
+def test_issue_page_hidden_codenames_and_hosts_are_found(engine: Screener) -> None:
+    """The page of the report: 37 visible characters were screened and it was allowed."""
+    result = engine.screen(Submission(id="page.html", data=PAGE.encode(), metadata=NORTHWIND))
+    assert result.verdict is not Verdict.ALLOW
+    parts = {f.part for f in result.findings if f.category.value == "employer-identifier"}
+    assert {"html:script", "html:comments", "html:attribute alt", "html:attribute href"} <= parts
+    assert any(f.part == "html:attribute content" for f in result.findings if f.entity == "PERSON")
+
+
+def test_issue_docx_properties_links_and_deletions_are_found(engine: Screener) -> None:
+    body = (para("A neutral paragraph about operations.")
+            + '<w:p><w:hyperlink r:id="rId4"><w:r><w:t>see wiki</w:t></w:r></w:hyperlink>'
+              "<w:del><w:r><w:delText>for Harbourline Shipping</w:delText></w:r></w:del></w:p>")
+    data = docx(body,
+                docProps__core_dot_xml=('<cp:coreProperties xmlns:cp="urn:cp" xmlns:dc="urn:dc"><dc:title>Project '
+                                        "Kestrel plan</dc:title></cp:coreProperties>"),
+                word___rels__document_dot_xml_dot_rels=rels(
+                    ("rId4", "hyperlink", "https://wiki.corp.northwind-bank.example.com/p", True)))
+    result = engine.screen(Submission(id="plan.docx", data=data, metadata=NORTHWIND))
+    parts = {f.part for f in result.findings if f.category.value == "employer-identifier"}
+    assert {"docx:core properties", "docx:hyperlink targets", "docx:tracked deletions"} <= parts
+    assert result.verdict is not Verdict.ALLOW
