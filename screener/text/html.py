@@ -4,8 +4,9 @@ Parts: ``html:text`` (what a browser shows), ``html:script``, ``html:style``, ``
 ``html:hidden`` (elements with ``hidden``, ``aria-hidden="true"``, ``display:none`` or ``visibility:hidden``
 styles, ``template``, ``noscript``; and the text of any element inside them), ``html:form values``
 (``value`` of inputs, options and buttons, hidden inputs included), ``html:attribute NAME`` for attributes
-that carry text or addresses (``alt``, ``title``, ``href``, ``src``, ``content``...; all ``data-*`` in
-``html:attribute data-*``), ``html:declarations`` (doctype and processing instructions).
+that carry text or addresses (``alt``, ``title``, ``href``, ``src``, ``content``, ``class``...; all ``data-*``
+in ``html:attribute data-*``; any other attribute but presentational ones in ``html:attribute other``), event
+handlers in ``html:script``, ``html:declarations`` (doctype and processing instructions).
 
 The markup is read by a tokenizer of our own, one pass of regular expressions that cannot backtrack (each
 construct left unterminated runs to the end of the input once): the standard library's ``HTMLParser`` on
@@ -23,11 +24,22 @@ from typing import ClassVar
 from screener.text.parts import Budget, Extracted, PartsText
 
 _TEXT_ATTRIBUTES = frozenset({
-    "alt", "title", "href", "src", "srcset", "content", "action", "formaction", "cite", "poster", "longdesc",
-    "label", "placeholder", "aria-label", "aria-description", "aria-placeholder", "summary", "background",
-    "data", "codebase", "archive", "manifest", "ping", "download", "name", "id", "class", "style",
+    "alt", "title", "href", "src", "srcset", "srcdoc", "content", "action", "formaction", "cite", "poster",
+    "longdesc", "label", "placeholder", "aria-label", "aria-description", "aria-placeholder", "summary",
+    "background", "data", "codebase", "archive", "manifest", "ping", "download", "name", "id", "class", "style",
+    "xlink:href", "itemprop", "itemid", "about", "resource", "property",
+})  # each in its own part; any other attribute but the presentational ones below goes to "html:attribute other"
+_PLAIN_ATTRIBUTES = frozenset({
+    "width", "height", "colspan", "rowspan", "type", "rel", "lang", "dir", "charset", "tabindex", "target",
+    "align", "valign", "border", "cellpadding", "cellspacing", "role", "method", "enctype", "autocomplete",
+    "crossorigin", "integrity", "nonce", "loading", "decoding", "async", "defer", "sizes", "media", "hreflang",
+    "http-equiv", "d", "viewbox", "points", "transform", "fill", "stroke", "stroke-width", "x", "y", "x1", "y1",
+    "x2", "y2", "cx", "cy", "r", "rx", "ry", "xmlns", "version", "span", "start", "step", "min", "max",
+    "maxlength", "minlength", "size", "cols", "rows", "accept", "for", "scope", "shape", "coords", "frameborder",
+    "sandbox", "referrerpolicy", "checked", "selected", "disabled", "readonly", "required", "multiple", "hidden",
+    "open", "spellcheck", "draggable", "contenteditable", "inputmode", "color", "bgcolor", "aria-hidden",
+    "preserveaspectratio", "fetchpriority", "as", "opacity", "offset",
 })
-_QUIET_ATTRIBUTES = frozenset({"id", "class", "style", "name"})  # screened only on hidden-marked elements
 _BLOCK = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "td", "th",
                     "article", "header", "footer", "blockquote", "pre", "title", "option", "dt", "dd"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -115,8 +127,10 @@ class _Parts:
                 self.out.add("html:attribute data-*", value)
             elif key.startswith("on"):
                 self.out.add("html:script", value)
-            elif key in _TEXT_ATTRIBUTES and (hides or key not in _QUIET_ATTRIBUTES):
+            elif key in _TEXT_ATTRIBUTES:
                 self.out.add(f"html:attribute {key}", value)
+            elif key not in _PLAIN_ATTRIBUTES:
+                self.out.add("html:attribute other", value)
         if tag in self._RAW:
             self.raw.append(self._RAW[tag])
         elif hides and tag not in _VOID:

@@ -240,8 +240,8 @@ class RunText:
                     paras.append(([], []))
                 elif tag == "txbxContent":
                     in_box += 1
-                elif tag in ("docPr", "cNvPr"):
-                    for key in ("descr", "title"):
+                elif tag in ("docPr", "cNvPr", "shape", "imagedata", "rect", "roundrect", "oval"):  # DrawingML, VML
+                    for key in ("descr", "title", "alt"):
                         value = attr(elem, key)
                         if value:
                             out.add(f"{side}alt text", value)

@@ -43,6 +43,9 @@ HTML = (
     'value="hidden-input-secret"><input value="input-value-secret" placeholder="placeholder-secret">'
     "<textarea>textarea-secret</textarea></form>"
     '<button onclick="send(\'handler-secret\')">Go</button>'
+    '<div class="banner-class-secret" style="background:url(https://bg-host.example.com/a.png)" '
+    'itemscope custom-note="other-attr-secret">.</div>'
+    '<script src="/a.js" integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K"></script>'
     "</body></html>"
 )
 
@@ -70,7 +73,14 @@ HTML_CASES = [
     ("textarea", "textarea-secret", "html:text"),
     ("event-handler", "handler-secret", "html:script"),
     ("after-hidden-is-visible", "tail-visible", "html:text"),
+    ("class", "banner-class-secret", "html:attribute class"),
+    ("style-attribute", "bg-host.example.com", "html:attribute style"),
+    ("other-attribute", "other-attr-secret", "html:attribute other"),
 ]
+
+
+def test_html_presentational_attributes_stay_out() -> None:
+    assert "sha384" not in extract(HTML.encode()).text  # integrity hashes would read as secrets
 
 
 @pytest.mark.parametrize(("needle", "part"), [c[1:] for c in HTML_CASES], ids=[c[0] for c in HTML_CASES])
@@ -95,6 +105,8 @@ BODY = (
       "</w:txbxContent></v:textbox></w:pict></w:r><w:r><w:t>around the box</w:t></w:r></w:p>"
     + '<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="alt-secret diagram" '
       'title="alt-title-secret"/></wp:inline></w:drawing></w:r></w:p>'
+    + "<w:p><w:r><w:pict><v:shape xmlns:v='urn:v' alt='vml-alt-secret'><v:imagedata xmlns:o='urn:o' "
+      "o:title='vml-title-secret'/></v:shape></w:pict></w:r></w:p>"
 )
 
 
@@ -128,6 +140,8 @@ DOCX_CASES = [
     ("text-around-box", "around the box", "docx:body"),
     ("alt-description", "alt-secret", "docx:alt text"),
     ("alt-title", "alt-title-secret", "docx:alt text"),
+    ("vml-alt", "vml-alt-secret", "docx:alt text"),
+    ("vml-title", "vml-title-secret", "docx:alt text"),
     ("header", "header-secret", "docx:headers"),
     ("footer", "footer-secret", "docx:footers"),
     ("footnote", "footnote-secret", "docx:footnotes"),
