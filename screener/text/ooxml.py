@@ -232,11 +232,13 @@ class RunText:
     def feed(self, events: Iterator[tuple[str, Any]], part: str) -> None:
         out, side = self.out, self.side
         paras: list[tuple[list[str], list[str]]] = []  # (text, deleted text) of each open paragraph
-        in_box = 0
+        in_box = in_tabs = 0  # inside text boxes; inside tab-stop definitions (not text)
         for event, elem in events:
             tag = local(elem.tag)
             if event == "start":
-                if tag == "p":
+                if tag == "tabs":
+                    in_tabs += 1
+                elif tag == "p":
                     paras.append(([], []))
                 elif tag == "txbxContent":
                     in_box += 1
@@ -257,7 +259,9 @@ class RunText:
                 paras[-1][1].append(elem.text or "")
             elif tag == "instrText":
                 out.add(f"{side}field codes", elem.text or "")
-            elif tag in ("tab", "ptab") and paras:
+            elif tag == "tabs":
+                in_tabs -= 1
+            elif tag in ("tab", "ptab") and paras and not in_tabs:
                 paras[-1][0].append("\t")
             elif tag in ("br", "cr") and paras:
                 paras[-1][0].append(" ")

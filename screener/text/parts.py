@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -103,8 +104,10 @@ class Budget:
 
 
 def safe_name(raw: str, limit: int = 80) -> str:
-    """A file or sheet name fit for a part name: no control characters or path separators, bounded."""
-    name = _UNSAFE_NAME.sub("_", raw).strip() or "_"
+    """A file or sheet name fit for a part name: no control or format characters (bidi overrides), no path
+    separators, bounded."""
+    name = "".join("_" if unicodedata.category(c) == "Cf" else c for c in raw[: limit * 4])
+    name = _UNSAFE_NAME.sub("_", name).strip() or "_"
     return name if len(name) <= limit else name[: limit - 3] + "..."
 
 

@@ -236,3 +236,21 @@ def test_containers_are_told_apart_by_their_members(members: dict[str, str | byt
     if fmt == "ooxml-mixed":
         with pytest.raises(ExtractionError, match="more than one kind of Office document"):
             extract(data)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [("memo.docx", "memo.docx"), ("a/b\\c.txt", "a_b_c.txt"), ("evil\u202excod.exe", "evil_xcod.exe"),
+     ("\x1b[2Jclear.txt", "_[2Jclear.txt"), ("x" * 200, "x" * 77 + "...")],
+    ids=["plain", "separators", "bidi-override", "escape-sequence", "long"],
+)
+def test_attachment_names_in_part_names_are_made_safe(raw: str, shown: str) -> None:
+    from screener.text.parts import safe_name
+
+    assert safe_name(raw) == shown
+
+
+def test_tab_stop_definitions_are_not_text() -> None:
+    body = ('<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Col</w:t></w:r>'
+            "<w:r><w:tab/><w:t>umn</w:t></w:r></w:p>")
+    assert extract(docx(body)).text == "Col\tumn"

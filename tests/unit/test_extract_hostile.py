@@ -230,3 +230,31 @@ HTML_FAULTS = [
 def test_hostile_markup_is_read_in_one_pass(data: bytes, kept: str) -> None:
     result = extract(data)
     assert result.format == "html" and kept in result.text and "lead" in result.text
+
+
+@pytest.mark.parametrize(
+    ("module", "function", "data"),
+    [("screener.text.pdf", "pdf_to_text", b"%PDF-1.7\n"),
+     ("screener.text.docx", "docx_to_text", None),
+     ("screener.text.html", "html_to_text", b"<!doctype html><p>x</p>"),
+     ("screener.text.eml", "eml_to_text", b"Received: x\r\nMessage-ID: <a@example.com>\r\n\r\nbody")],
+    ids=["pdf", "docx", "html", "eml"],
+)
+@pytest.mark.parametrize(
+    "error",
+    [KeyError("Project Kestrel"), RecursionError("deep"), MemoryError(), AssertionError("Dana Example"),
+     UnicodeDecodeError("utf-8", b"Dana", 0, 1, "bad"), IndexError("list index")],
+    ids=["KeyError", "RecursionError", "MemoryError", "AssertionError", "UnicodeDecodeError", "IndexError"],
+)
+def test_a_library_failure_is_an_extraction_error_naming_its_class_only(
+        monkeypatch: pytest.MonkeyPatch, module: str, function: str, data: bytes | None, error: Exception) -> None:
+    import importlib
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(importlib.import_module(module), function, fail)
+    with pytest.raises(ExtractionError) as info:
+        extract(data if data is not None else zip_of(docx_members()))
+    assert f"({type(error).__name__})" in info.value.message
+    assert "Kestrel" not in info.value.message and "Dana" not in info.value.message
