@@ -77,6 +77,8 @@ class Package:
                 raise ExtractionError(f"{kind} member compression ratio above {limits.max_ratio} (zip bomb guard)")
         if total > limits.max_unzipped:
             raise ExtractionError(f"{kind} expands to more than {limits.max_unzipped} bytes (zip bomb guard)")
+        if len({info.filename.lower() for info in infos}) != len(infos):  # OPC part names ignore case
+            raise ExtractionError(f"{kind} has two ZIP members of the same name (readers would differ)")
         self._infos = {info.filename: info for info in infos}
         self.names = tuple(self._infos)
         self.seen: set[str] = set()  # members read so far

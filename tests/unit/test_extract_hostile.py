@@ -258,3 +258,18 @@ def test_a_library_failure_is_an_extraction_error_naming_its_class_only(
         extract(data if data is not None else zip_of(docx_members()))
     assert f"({type(error).__name__})" in info.value.message
     assert "Kestrel" not in info.value.message and "Dana" not in info.value.message
+
+
+@pytest.mark.parametrize("second", ["word/document.xml", "WORD/Document.xml"], ids=["same-name", "other-case"])
+def test_duplicate_member_names_are_refused(second: str) -> None:
+    import io
+    import warnings
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w") as z:
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate it is asked to write
+        for name, body in docx_members(para("decoy")).items():
+            z.writestr(name, body)
+        z.writestr(second, docx_members(para("the real text"))["word/document.xml"])
+    with pytest.raises(ExtractionError, match="two ZIP members of the same name"):
+        extract(buf.getvalue())
