@@ -192,6 +192,28 @@ def _embedded(reader: Any) -> Iterator[tuple[str, bytes]]:
             yield str(name), data
 
 
+def _has_images(page: Any, budget: Budget) -> bool:
+    """Whether the page draws image XObjects, directly or through its form XObjects (each object once)."""
+    resources = _resolve(page.get("/Resources"))
+    if not hasattr(resources, "get"):
+        return False
+    for xobject in _linked(resources.get("/XObject"), budget, ()):
+        for ref in xobject.values():
+            item = _resolve(ref)
+            if hasattr(item, "get") and item.get("/Subtype") == "/Image":
+                return True
+            if hasattr(item, "get") and item.get("/Subtype") == "/Form":
+                inner = _resolve(item.get("/Resources"))
+                if hasattr(inner, "get") and _has_images_in(inner.get("/XObject"), budget):
+                    return True
+    return False
+
+
+def _has_images_in(xobjects: Any, budget: Budget) -> bool:
+    return any(_resolve(ref).get("/Subtype") == "/Image" for x in _linked(xobjects, budget, ()) for ref in x.values()
+               if hasattr(_resolve(ref), "get"))
+
+
 def pdf_to_text(data: bytes, budget: Budget, nested: Nested) -> Extracted:
     """Raises ExtractionError for an encrypted PDF or a limit; anything pypdf raises is left to the caller."""
     from pypdf import PdfReader
@@ -224,9 +246,11 @@ def pdf_to_text(data: bytes, budget: Budget, nested: Nested) -> Extracted:
     for number, page in enumerate(pages, 1):
         text = page.extract_text() or ""
         layer += len(text.strip())
+        if not text.strip() and _has_images(page, budget):
+            raise ExtractionError(f"PDF page {number} is images without a text layer (scanned pages are not read)")
         out.add_all(f"pdf:page {number}", text.split("\n"))
         _annotations(page, number, out, budget, attach)
-    if not layer:  # scanned pages: their text is in images that are not read, whatever the metadata says
+    if not layer:  # whatever the metadata says, there is no document text to screen
         raise ExtractionError("no text found in pdf submission (no text layer)")
     info: Any = reader.metadata or {}
     for key in sorted(info):

@@ -319,3 +319,36 @@ def test_pdf_bookmarks_and_scripts_are_screened_and_cycles_end() -> None:
                          ("named-script-secret", "pdf:scripts")):
         assert parts_holding(result, needle) == {part}, needle
     assert result.text.count("bookmark-secret") == 1
+
+
+IMAGE = stream(b"\x00", b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                        b"/BitsPerComponent 8", compress=False)
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _two_pages(second: bytes, resources: bytes) -> bytes:
+    """Page 1 has text; page 2 draws ``second`` with ``resources`` (object 7 is an image, 8 a form holding it)."""
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+                    b"<< /Type /Page /MediaBox [0 0 300 200] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>",
+                    b"<< /Type /Page /MediaBox [0 0 300 200] /Contents 9 0 R /Resources << %s >> >>" % resources,
+                    stream(text_ops("Typed page")), FONT, IMAGE,
+                    stream(b"q /Im0 Do Q", b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] "
+                                           b"/Resources << /XObject << /Im0 7 0 R >> >>"),
+                    stream(second)])
+
+
+@pytest.mark.parametrize(
+    ("second", "resources", "reason"),
+    [(b"q 300 0 0 200 0 0 cm /Im0 Do Q", b"/XObject << /Im0 7 0 R >>", "page 2 is images without a text layer"),
+     (b"/Fm0 Do", b"/XObject << /Fm0 8 0 R >>", "page 2 is images without a text layer"),
+     (b"q Q", b"", None),
+     (text_ops("Caption") + b" /Im0 Do", b"/Font << /F1 6 0 R >> /XObject << /Im0 7 0 R >>", None)],
+    ids=["scanned-page", "scanned-page-through-a-form", "blank-page", "image-with-a-caption"],
+)
+def test_a_scanned_page_among_typed_pages_fails_closed(second: bytes, resources: bytes, reason: str | None) -> None:
+    data = _two_pages(second, resources)
+    if reason is None:
+        assert "Typed page" in extract(data).text
+    else:
+        with pytest.raises(ExtractionError, match=reason):
+            extract(data)
