@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import partial
 from io import BytesIO
 
 from screener.errors import ExtractionError
@@ -92,7 +93,7 @@ def _dispatch(data: bytes, name: str | None, budget: Budget) -> Extracted:
         if kind == "pdf":
             from screener.text.pdf import pdf_to_text
 
-            return pdf_to_text(data, budget, lambda inner, label: _nested(inner, label, budget))
+            return pdf_to_text(data, budget, partial(_nested, budget=budget))
         if kind in ("docx", "pptx", "xlsx", "zip"):
             return _office(data, kind, budget)
         if kind == "ooxml-mixed":
@@ -105,7 +106,7 @@ def _dispatch(data: bytes, name: str | None, budget: Budget) -> Extracted:
         if kind == "eml":
             from screener.text.eml import eml_to_text
 
-            return eml_to_text(data, budget, lambda inner, label: _nested(inner, label, budget))
+            return eml_to_text(data, budget, partial(_nested, budget=budget))
         decoded = decode_text(data)
         budget.count_text(len(decoded.text))
         return Extracted(decoded.text, "text" if kind == "text" else kind, decoded.notes)
@@ -119,7 +120,7 @@ def _office(data: bytes, kind: str, budget: Budget) -> Extracted:
     from screener.text.ooxml import Package
 
     pkg = Package(data, kind.upper(), budget)
-    nested = lambda inner, label: _nested(inner, label, budget)  # noqa: E731
+    nested = partial(_nested, budget=budget)
     if kind == "zip":
         raise ExtractionError("ZIP container is not a DOCX, PPTX or XLSX document")
     if kind == "docx":
@@ -141,8 +142,8 @@ def _nested(data: bytes, name: str | None, budget: Budget) -> Extracted:
         raise ExtractionError(f"files nested deeper than {budget.limits.max_nesting} levels")
     if len(data) > budget.limits.max_bytes:
         raise ExtractionError(f"attachment of {len(data)} bytes exceeds the {budget.limits.max_bytes}-byte limit")
-    if not data.strip():
-        raise ExtractionError("empty attachment")
+    if not data.strip():  # an empty file hides nothing
+        return Extracted("", "empty")
     budget.depth += 1
     try:
         return _dispatch(data, name, budget)

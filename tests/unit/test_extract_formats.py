@@ -254,3 +254,8 @@ def test_tab_stop_definitions_are_not_text() -> None:
     body = ('<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Col</w:t></w:r>'
             "<w:r><w:tab/><w:t>umn</w:t></w:r></w:p>")
     assert extract(docx(body)).text == "Col\tumn"
+
+
+def test_an_empty_attachment_hides_nothing() -> None:
+    result = extract(eml("see the empty file", attachments=(("empty.txt", b"", "text/plain"),)), "m.eml")
+    assert parts_holding(result, "empty.txt") == {"eml:attachment names"}
