@@ -15,6 +15,8 @@ import email
 import email.policy
 import quopri
 from collections.abc import Callable
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import Message
 
 from screener.errors import ExtractionError
@@ -28,10 +30,19 @@ _SKIP_HEADERS = frozenset({
 })
 
 
+def _decoded(value: object) -> str:
+    """A header value with its RFC 2047 encoded words decoded (``=?utf-8?b?...?=``), whitespace collapsed."""
+    try:
+        text = str(make_header(decode_header(str(value))))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        text = str(value)
+    return " ".join(text.split())
+
+
 def _headers(msg: Message, out: PartsText) -> None:
     for key, value in msg.items():
         if key.lower() not in _SKIP_HEADERS:
-            out.add("eml:headers", f"{key}: {' '.join(str(value).split())}")
+            out.add("eml:headers", f"{key}: {_decoded(value)}")
 
 
 def _payload(part: Message) -> bytes:
@@ -62,6 +73,7 @@ def eml_to_text(data: bytes, budget: Budget, nested: Nested) -> Extracted:
         if depth > limit:
             raise ExtractionError(f"MIME parts nested deeper than {limit}")
         filename = part.get_filename()
+        filename = _decoded(filename) if filename is not None else None
         disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
         ctype = part.get_content_type()
         if part.is_multipart() and ctype != "message/rfc822":

@@ -259,3 +259,17 @@ def test_tab_stop_definitions_are_not_text() -> None:
 def test_an_empty_attachment_hides_nothing() -> None:
     result = extract(eml("see the empty file", attachments=(("empty.txt", b"", "text/plain"),)), "m.eml")
     assert parts_holding(result, "empty.txt") == {"eml:attachment names"}
+
+
+def test_encoded_headers_and_attachment_names_are_decoded() -> None:
+    import base64
+
+    word = base64.b64encode("Projet Kestrel \u2013 r\u00e9sum\u00e9".encode()).decode()
+    name = base64.b64encode(b"kestrel-plan.txt").decode()
+    data = (f"From: a@example.com\r\nSubject: =?utf-8?b?{word}?=\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n'
+            f'--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename="=?utf-8?b?{name}?="\r\n\r\n'
+            "attached words\r\n--b--\r\n").encode()
+    result = extract(data, "m.eml")
+    assert parts_holding(result, "Projet Kestrel \u2013 r\u00e9sum\u00e9") == {"eml:headers"}
+    assert parts_holding(result, "attached words") == {"eml:attachment kestrel-plan.txt"}
