@@ -220,9 +220,9 @@ def properties(pkg: Package, fmt: str, out: PartsText) -> None:
 class RunText:
     """Paragraph text of WordprocessingML and DrawingML in one pass: ``p`` elements (nested ones too) collect
     the ``t`` runs below them; tabs and breaks become whitespace. Deleted text (``delText``), field codes
-    (``instrText``, ``fldSimple/@instr``), alt text (``docPr``/``cNvPr`` descr and title) and author names
-    go to their own parts, named ``side`` + "alt text" and so on. Text inside ``txbxContent`` goes to ``boxes``
-    when given."""
+    (``instrText``, ``fldSimple/@instr``), inserted text (``ins``, ``moveTo``; also kept in its paragraph, as
+    Word shows it), alt text (``docPr``/``cNvPr`` descr and title, VML alt) and author names go to their own
+    parts, named ``side`` + "alt text" and so on. Text inside ``txbxContent`` goes to ``boxes`` when given."""
 
     def __init__(self, out: PartsText, side: str, boxes: str | None = None, loose: str | None = None) -> None:
         self.out = out
@@ -233,17 +233,19 @@ class RunText:
 
     def feed(self, events: Iterator[tuple[str, Any]], part: str) -> None:
         out, side = self.out, self.side
-        paras: list[tuple[list[str], list[str]]] = []  # (text, deleted text) of each open paragraph
-        in_box = in_tabs = 0  # inside text boxes; inside tab-stop definitions (not text)
+        paras: list[tuple[list[str], list[str], list[str]]] = []  # text, deleted, inserted of each open paragraph
+        in_box = in_tabs = in_ins = 0  # inside text boxes; tab-stop definitions (not text); tracked insertions
         for event, elem in events:
             tag = local(elem.tag)
             if event == "start":
                 if tag == "tabs":
                     in_tabs += 1
                 elif tag == "p":
-                    paras.append(([], []))
+                    paras.append(([], [], []))
                 elif tag == "txbxContent":
                     in_box += 1
+                elif tag in ("ins", "moveTo"):
+                    in_ins += 1
                 elif tag in ("docPr", "cNvPr", "shape", "imagedata", "rect", "roundrect", "oval"):  # DrawingML, VML
                     for key in ("descr", "title", "alt"):
                         value = attr(elem, key)
@@ -257,6 +259,8 @@ class RunText:
                 continue
             if tag == "t" and paras:
                 paras[-1][0].append(elem.text or "")
+                if in_ins:
+                    paras[-1][2].append(elem.text or "")
             elif tag == "delText" and paras:
                 paras[-1][1].append(elem.text or "")
             elif tag == "instrText":
@@ -269,11 +273,14 @@ class RunText:
                 paras[-1][0].append(" ")
             elif tag == "txbxContent":
                 in_box -= 1
+            elif tag in ("ins", "moveTo"):
+                in_ins -= 1
             elif self.loose and not paras and elem.text and elem.text.strip():
                 out.add(self.loose, elem.text.strip())
             elif tag == "p" and paras:
-                text, deleted = paras.pop()
+                text, deleted, inserted = paras.pop()
                 out.add(self.boxes if in_box > 0 and self.boxes else part, "".join(text))
+                out.add(f"{side}tracked insertions", "".join(inserted))  # also in the text, as Word shows it
                 out.add(f"{side}tracked deletions", "".join(deleted))
 
     def flush_authors(self) -> None:
