@@ -277,7 +277,7 @@ def scan(
             console.print(results_table(results))
             if details:
                 for r in results:
-                    if r.decisions:
+                    if r.decisions or r.parts:
                         console.print(f"[bold]{r.submission_id}[/]")
                         print_findings(console, r)
         if not quiet:

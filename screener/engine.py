@@ -31,7 +31,7 @@ from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
 from screener.ruleset.select import RuleSelection
-from screener.text.extract import Limits, extract
+from screener.text.extract import Limits, Part, extract, part_at
 from screener.text.normalize import NormalizedText, normalize
 
 log = logging.getLogger("screener")
@@ -67,6 +67,7 @@ class _Prepared:
     notes: tuple[str, ...] = ()
     error: str | None = None
     folded: NormalizedText | None = field(default=None)
+    parts: tuple[Part, ...] = ()
 
 
 class Screener:
@@ -162,15 +163,15 @@ class Screener:
                     raise ExtractionError(f"submission of {size} bytes exceeds the {self.config.max_bytes}-byte limit")
                 if not sub.text.strip():
                     raise ExtractionError("empty submission")
-                text, notes = sub.text, tuple[str, ...]()
+                text, notes, parts = sub.text, tuple[str, ...](), tuple[Part, ...]()
             elif sub.data is not None:
                 extracted = extract(sub.data, sub.name, self.limits)
-                text, notes = extracted.text, extracted.notes
+                text, notes, parts = extracted.text, extracted.notes, extracted.parts
             else:
                 raise ExtractionError("submission has neither text nor data")
         except ExtractionError as exc:
             return _Prepared(sub, error=exc.message)
-        return _Prepared(sub, text=text, notes=notes, folded=normalize(text))
+        return _Prepared(sub, text=text, notes=notes, folded=normalize(text), parts=parts)
 
     def _employers(self, meta: Metadata) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*meta.employers, *self.config.employers)))
@@ -235,6 +236,9 @@ class Screener:
             return self._unscanned(prep, error)
         findings_sorted = tuple(f.located(prep.text) for f in
                                 sort_findings(f for f in set(findings) if self.selection.selects(f.rule_id)))
+        if prep.parts:  # name the document part each finding lies in
+            names = part_at(prep.parts, prep.text, (f.span.start for f in findings_sorted))
+            findings_sorted = tuple(replace(f, part=n) for f, n in zip(findings_sorted, names, strict=True))
         meta = prep.submission.metadata
         policy = self._policy_for(meta, findings_sorted)
         decisions = tuple(policy.decide(f) for f in findings_sorted)
@@ -249,6 +253,7 @@ class Screener:
             chars=len(prep.text),
             versions=tuple((k, policy.stamp if k == "policy" else v) for k, v in self.versions),
             screened_with=with_declared(self.screened_with, self._profile_ids(meta)),
+            parts=tuple((p.name, p.start, p.end) for p in prep.parts),
         )
         result = apply_overrides(result, self.allowlist, prep.text)
         if self.baseline is not None:

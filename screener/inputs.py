@@ -6,7 +6,8 @@ Submission with ``error`` set, which the engine reports as UNSCANNED. Nothing is
   and every other string or number field is screened with it, appended as ``name: value`` paragraphs; no
   field value is copied into the metadata unscreened);
 - ``.json``: one object, or a list of objects, each one submission;
-- ``.txt``, ``.md``, ``.markdown``, ``.text``, ``.html``, ``.htm``, ``.docx``, ``.pdf``: one submission,
+- ``.txt``, ``.md``, ``.markdown``, ``.text``, ``.html``, ``.htm``, ``.docx``, ``.pdf``, ``.pptx``, ``.xlsx``,
+  ``.eml``, ``.csv``, ``.tsv``: one submission,
   extracted by content sniffing;
 - anything else: UNSCANNED ("unsupported file type").
 """
@@ -21,7 +22,8 @@ from typing import Any
 from screener.config import ScreenerConfig
 from screener.model import Metadata, Submission
 
-DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf",
+                               ".pptx", ".xlsx", ".eml", ".csv", ".tsv"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 
 

@@ -211,6 +211,9 @@ class Finding:
     score: float
     evidence: Evidence
     position: Position | None = None  # line and column of ``span``; set by the engine, which holds the text
+    # The named part of a structured document the span lies in ("docx:comments", "xlsx:Sheet2!B7"); None for
+    # plain text, whose result keeps the bytes it had before parts existed.
+    part: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
@@ -236,6 +239,8 @@ class Finding:
             "category": self.category.value,
             "span": self.span.to_list(),
         }
+        if self.part is not None:
+            out["part"] = self.part
         if self.position is not None:
             p = self.position
             out.update(line=p.line, column=p.column, end_line=p.end_line, end_column=p.end_column)
@@ -332,6 +337,8 @@ class ScreenResult:
     redacted_text: str | None = None
     versions: tuple[tuple[str, str], ...] = ()
     screened_with: ScreenedWith | None = None
+    # The named parts of the screened text, (name, start, end) in order; empty for plain text.
+    parts: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -404,6 +411,8 @@ class ScreenResult:
             "findings": [d.to_dict() for d in self.decisions],
             "versions": dict(self.versions),
         }
+        if self.parts:
+            out["parts"] = [{"name": name, "span": [start, end]} for name, start, end in self.parts]
         if self.screened_with is not None:
             out["screened_with"] = self.screened_with.to_dict()
         if include_redacted:

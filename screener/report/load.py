@@ -86,6 +86,7 @@ def _decision(raw: Any) -> Decision:
         score=float(score),
         evidence=_evidence(raw.get("evidence")),
         position=_position(raw),
+        part=_str(raw.get("part"), "part", True),
     )
     return Decision(finding, Action(str(raw.get("action"))), str(_str(raw.get("reason"), "reason")))
 
@@ -120,7 +121,21 @@ def result_from_dict(raw: Mapping[str, Any]) -> ScreenResult:
         versions=tuple((str(k), str(v)) for k, v in versions.items()),
         screened_with=ScreenedWith.from_dict(raw["screened_with"]) if isinstance(raw.get("screened_with"), dict)
         else None,
+        parts=_parts(raw.get("parts")),
     )
+
+
+def _parts(raw: Any) -> tuple[tuple[str, int, int], ...]:
+    """``parts`` of a record: ``[{"name": str, "span": [start, end]}, ...]`` (absent for plain text)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        raise ValueError("parts must be a list of objects")
+    out = []
+    for p in raw:
+        span = _span(p.get("span"), "parts[].span")
+        out.append((str(_str(p.get("name"), "parts[].name")), span.start, span.end))
+    return tuple(out)
 
 
 def results_from_dicts(records: Iterable[Mapping[str, Any]], origin: str = "results") -> list[ScreenResult]:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from screener.model import Category, ScreenResult, Verdict
@@ -80,10 +81,15 @@ def summary_table(results: Sequence[ScreenResult], seconds: float, policy: str) 
 
 
 def print_findings(console: Console, result: ScreenResult) -> None:
-    """Findings of one submission: code, entity, position and score; the matched text stays masked."""
+    """Findings of one submission: code, entity, position, score and document part; the matched text stays
+    masked. A structured document's parts screened come first."""
+    if result.parts:
+        console.print("  parts screened: " + escape(", ".join(name for name, _, _ in result.parts)), highlight=False)
     for d in result.decisions:
         f = d.finding
         where = f" line {f.position.line} col {f.position.column}" if f.position is not None else ""
+        if f.part:
+            where += f" in {escape(f.part)}"
         console.print(
             f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}]{where} score {f.score:.2f} -> "
             f"{d.action.value}",

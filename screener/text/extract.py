@@ -1,19 +1,24 @@
 """Bytes to text by content sniffing, within limits. Every failure is an ExtractionError with a reason that
 names the format and the limit, never the content; the engine turns it into an UNSCANNED verdict.
 
-Formats: plain text and Markdown (strict UTF-8, UTF-16/32 with a BOM, or a recorded cp1252 fallback), HTML
-(visible text), DOCX (body, tables, headers, footers, footnotes, comments) and PDF (text layer).
+Formats: plain text and Markdown (strict UTF-8, UTF-16/32 with a BOM, or a recorded cp1252 fallback), CSV and
+TSV (as text), HTML, DOCX, PPTX, XLSX, PDF and e-mail (``.eml``). A structured format's text is the
+concatenation of its named parts (``Extracted.parts``): what a reader sees and what they do not (comments,
+properties, tracked deletions, attributes, notes, hidden sheets, attachments...); see each format's module.
+Whatever a format's library raises on a hostile file becomes an ExtractionError naming the exception's class.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from functools import partial
+from io import BytesIO
 
 from screener.errors import ExtractionError
+from screener.text.parts import Budget, Extracted, Limits, Part, part_at
+
+__all__ = ["Extracted", "Limits", "Part", "decode_text", "extract", "part_at", "sniff"]
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -24,21 +29,9 @@ _BOMS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    max_bytes: int = 10_000_000
-    max_unzipped: int = 100_000_000  # total uncompressed size of a DOCX
-    max_ratio: int = 100  # compression ratio of any DOCX member
-    max_pages: int = 2_000  # PDF pages
-
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    text: str
-    format: str
-    notes: tuple[str, ...] = ()  # e.g. a decoding fallback, recorded on the result
+_MAIL_HEADER = re.compile(rb"(?im)^(received|message-id|mime-version|return-path|dkim-signature|x-mailer):")
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{0,60}:[ \t]")
+_CONTAINERS = (("word/document.xml", "docx"), ("ppt/presentation.xml", "pptx"), ("xl/workbook.xml", "xlsx"))
 
 
 def decode_text(data: bytes) -> Extracted:
@@ -64,109 +57,98 @@ def decode_text(data: bytes) -> Extracted:
     return Extracted(text, "text", notes)
 
 
-class _TextOfHtml(HTMLParser):
-    _SKIP = frozenset({"script", "style", "template", "noscript"})
-    _BLOCK = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "td"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self.skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self.skip:
-            self.skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    parser = _TextOfHtml()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)
-
-
-def _check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+def _container(data: bytes) -> str:
+    """docx, pptx or xlsx by the main member present; "zip" for another or an unreadable container (opening it
+    as a Package says why), "ooxml-mixed" when more than one is present (a reader would see another document)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ExtractionError("corrupt ZIP container") from exc
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        if info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
-            raise ExtractionError(f"DOCX member compression ratio above {limits.max_ratio} (zip bomb guard)")
-    if total > limits.max_unzipped:
-        raise ExtractionError(f"DOCX expands to more than {limits.max_unzipped} bytes (zip bomb guard)")
-    return archive
-
-
-def docx_to_text(data: bytes, limits: Limits) -> str:
-    """Body paragraphs and tables, headers and footers, footnotes and comments."""
-    archive = _check_zip(data, limits)
-    names = set(archive.namelist())
-    if "word/document.xml" not in names:
-        raise ExtractionError("ZIP container is not a DOCX document")
-    from xml.etree import ElementTree
-
-    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    parts = ["word/document.xml"]
-    parts += sorted(n for n in names if re.fullmatch(r"word/(header|footer)\d*\.xml", n))
-    parts += [n for n in ("word/footnotes.xml", "word/endnotes.xml", "word/comments.xml") if n in names]
-    out: list[str] = []
-    for name in parts:
-        try:
-            root = ElementTree.fromstring(archive.read(name))
-        except ElementTree.ParseError as exc:
-            raise ExtractionError(f"malformed XML in DOCX part {name}") from exc
-        for para in root.iter(f"{ns}p"):
-            text = "".join(t.text or "" for t in para.iter() if t.tag in (f"{ns}t", f"{ns}tab"))
-            if text.strip():
-                out.append(text)
-    return "\n".join(out)
-
-
-def pdf_to_text(data: bytes, limits: Limits) -> str:
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ExtractionError("encrypted PDF")
-        if len(reader.pages) > limits.max_pages:
-            raise ExtractionError(f"PDF has more than {limits.max_pages} pages")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except ExtractionError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
-        raise ExtractionError(f"unreadable PDF ({exc.__class__.__name__})") from exc
+        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
+    except Exception:
+        return "zip"
+    kinds = [kind for member, kind in _CONTAINERS if member in names]
+    return kinds[0] if len(kinds) == 1 else ("ooxml-mixed" if kinds else "zip")
 
 
 def sniff(data: bytes, name: str | None = None) -> str:
-    """The format of ``data``: pdf, docx, html or text. Content decides; the name only breaks ties."""
-    head = data[:1024]
+    """The format of ``data``: pdf, docx, pptx, xlsx, zip (another ZIP) or ooxml-mixed, html, eml, csv, tsv or
+    text.
+    Content decides; the name only breaks ties (CSV and TSV are told by their name alone)."""
+    head = data[:2048]
+    lower = (name or "").lower()
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx"
-    if _HTML_START.match(head) or (name or "").lower().endswith((".html", ".htm")):
+        return _container(data)
+    if _HTML_START.match(head) or lower.endswith((".html", ".htm")):
         return "html"
+    if lower.endswith(".eml") or (_HEADER_LINE.match(head) and _MAIL_HEADER.search(head)):
+        return "eml"
+    if lower.endswith((".csv", ".tsv")):
+        return lower[-3:]
     return "text"
+
+
+def _dispatch(data: bytes, name: str | None, budget: Budget) -> Extracted:
+    kind = sniff(data, name)
+    try:
+        if kind == "pdf":
+            from screener.text.pdf import pdf_to_text
+
+            return pdf_to_text(data, budget, partial(_nested, budget=budget))
+        if kind in ("docx", "pptx", "xlsx", "zip"):
+            return _office(data, kind, budget)
+        if kind == "ooxml-mixed":
+            raise ExtractionError("ZIP container holds more than one kind of Office document")
+        if kind == "html":
+            from screener.text.html import html_to_text
+
+            decoded = decode_text(data)
+            return html_to_text(decoded.text, budget, decoded.notes)
+        if kind == "eml":
+            from screener.text.eml import eml_to_text
+
+            return eml_to_text(data, budget, partial(_nested, budget=budget))
+        decoded = decode_text(data)
+        budget.count_text(len(decoded.text))
+        return Extracted(decoded.text, "text" if kind == "text" else kind, decoded.notes)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # a library's own failure on hostile input: fail closed, name the class only
+        raise ExtractionError(f"unreadable {kind.upper()} ({exc.__class__.__name__})") from exc
+
+
+def _office(data: bytes, kind: str, budget: Budget) -> Extracted:
+    from screener.text.ooxml import Package
+
+    pkg = Package(data, kind.upper(), budget)
+    nested = partial(_nested, budget=budget)
+    if kind == "zip":
+        raise ExtractionError("ZIP container is not a DOCX, PPTX or XLSX document")
+    if kind == "docx":
+        from screener.text.docx import docx_to_text
+
+        return docx_to_text(pkg, budget, nested)
+    if kind == "pptx":
+        from screener.text.pptx import pptx_to_text
+
+        return pptx_to_text(pkg, budget, nested)
+    from screener.text.xlsx import xlsx_to_text
+
+    return xlsx_to_text(pkg, budget, nested)
+
+
+def _nested(data: bytes, name: str | None, budget: Budget) -> Extracted:
+    """A file inside the file being extracted (an attachment), one level deeper, within the same budget."""
+    if budget.depth >= budget.limits.max_nesting:
+        raise ExtractionError(f"files nested deeper than {budget.limits.max_nesting} levels")
+    if len(data) > budget.limits.max_bytes:
+        raise ExtractionError(f"attachment of {len(data)} bytes exceeds the {budget.limits.max_bytes}-byte limit")
+    if not data.strip():  # an empty file hides nothing
+        return Extracted("", "empty")
+    budget.depth += 1
+    try:
+        return _dispatch(data, name, budget)
+    finally:
+        budget.depth -= 1
 
 
 def extract(data: bytes, name: str | None = None, limits: Limits | None = None) -> Extracted:
@@ -176,16 +158,7 @@ def extract(data: bytes, name: str | None = None, limits: Limits | None = None) 
         raise ExtractionError(f"submission of {len(data)} bytes exceeds the {limits.max_bytes}-byte limit")
     if not data.strip():
         raise ExtractionError("empty submission")
-    kind = sniff(data, name)
-    if kind == "pdf":
-        result = Extracted(pdf_to_text(data, limits), "pdf")
-    elif kind == "docx":
-        result = Extracted(docx_to_text(data, limits), "docx")
-    elif kind == "html":
-        decoded = decode_text(data)
-        result = Extracted(html_to_text(decoded.text), "html", decoded.notes)
-    else:
-        result = decode_text(data)
+    result = _dispatch(data, name, Budget(limits))
     if not result.text.strip():
         raise ExtractionError(f"no text found in {result.format} submission")
     return result
