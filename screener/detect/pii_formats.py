@@ -97,12 +97,13 @@ def iban_recognizer(**kwargs: Any) -> EntityRecognizer:
                 if value.isupper() or not self.validate_result(value.upper()):
                     continue  # capitals are upstream's; their verdict stands
                 taken.append((start, end))
+                name: str = getattr(self, "name", "IbanRecognizer")
                 expl = PatternRecognizer.build_regex_explanation(
-                    self.name, "IBAN any case", _IBAN_START.pattern, 1.0, True, 0)
+                    name, "IBAN any case", _IBAN_START.pattern, 1.0, True, 0)
                 results.append(RecognizerResult(
                     entity_type="IBAN_CODE", start=start, end=end, score=1.0, analysis_explanation=expl,
-                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
+                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: name,
+                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: getattr(self, "id", name)}))
             return results
 
     return AnyCaseIbanRecognizer(**kwargs)  # type: ignore[no-any-return]
