@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from screener.detect.base import DocChunk, ScanInput
+from screener.detect.pii_caps import caps_person_spans
 from screener.detect.pii_formats import card_recognizer, iban_recognizer, keep_url
 from screener.errors import ConfigError
 from screener.model import Category, Evidence, Finding
@@ -359,11 +360,31 @@ class PiiDetector:
                 ),
             )
 
+    def _caps_names(self, item: ScanInput) -> list[Finding]:
+        """Names in capitals, read again with their case restored (pii_caps)."""
+        rule = self.by_entity.get("PERSON")
+        if rule is None:
+            return []
+        out = []
+        for s, e, how in caps_person_spans(item.text.text, self._nlp_engine.nlp["en"]):
+            span = item.text.to_original(s, e)
+            if span:
+                out.append(Finding(rule_id=rule.id, category=Category.PERSONAL_DATA, span=span, score=0.85,
+                                   evidence=Evidence(detector=self.name, method="SpacyRecognizer", entity="PERSON",
+                                                     pattern=how)))
+        return out
+
     def detect(self, item: ScanInput) -> Iterator[Finding]:
         if item.nlp is None:
             raise ValueError("the personal-data detector needs the NLP result")
+        names = self._caps_names(item)
         for chunk in item.nlp.chunks:
-            yield from self._chunk_findings(item, chunk)
+            for f in self._chunk_findings(item, chunk):
+                # the model's other reading of a name in capitals (an ORGANIZATION, say) gives way to the name
+                if f.evidence.method == "SpacyRecognizer" and any(n.span.overlaps(f.span) for n in names):
+                    continue
+                yield f
+        yield from names
 
 
 def build_detector(config: ScreenerConfig, rules: RuleSet, nlp: Language | None = None) -> PiiDetector | None:
