@@ -12,8 +12,13 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
    Government", "the United Kingdom Government") names no one and is dropped.
 4. ``citations``: legal citations read as persons: "Articles 6 § 1", "Law no. 2004", "Appendix II" are not people.
 5. ``dates``: relative and vague dates: "two days later", "next week", "monthly", "a couple of months", "years" point
-   at no moment in time and are dropped; calendar dates and counted durations ("three years'
-   imprisonment" can identify) stay.
+   at no moment in time and are dropped, and so are durations shorter than a day ("forty minutes", "half an
+   hour"), bounds ("more than a week"), frequencies ("twice a week", "every second") and period lengths used
+   as adjectives ("the 60-day time-limit"); calendar dates and counted durations of days or more ("three
+   years' imprisonment" can identify) stay.
+5b. ``nouns``: a model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
+   ("Reconciliations are done ..."), a person "name" with a word in small letters ("Field report"), the
+   eponym of a technical term ("the Gini coefficient").
 6. ``headings`` and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
    everyday abbreviation (SSN, IBAN, ATM, ASAP), is not an organisation.
 7. ``addresses``: a street match grows over its address block (pii_address.complete_addresses).
@@ -35,7 +40,7 @@ from screener.model import Category, Finding, Span, sort_findings
 from screener.text.normalize import NormalizedText
 
 MODEL_METHOD = "SpacyRecognizer"
-STEPS = ("edges", "titles", "generic", "citations", "dates", "headings", "addresses", "cues", "overlaps")
+STEPS = ("edges", "titles", "generic", "citations", "dates", "nouns", "headings", "addresses", "cues", "overlaps")
 NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -54,6 +59,33 @@ _NUMBER_WORD = (
     r"some|a\s+couple\s+of|couple\s+of)"
 )
 _UNIT = r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|year|decade)s?"
+_COUNT = (
+    r"(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|a\s+hundred|hundred|a\s+dozen|dozen|a\s+few|few|"
+    r"several|some|many|a\s+couple\s+of|couple\s+of|half\s+an?|a\s+half|an?\s+and\s+a\s+half)"
+)
+# "forty minutes", "about three hours", "half an hour": spans shorter than a day time an activity, not a person.
+_SHORT = re.compile(
+    rf"^(?:(?:for|in|within|after|about|around|some|nearly|almost|over|under|roughly|approximately|only|just|"
+    rf"barely|another|the|first|last|next)\s+)*(?:{_COUNT}[\s-]+)*(?:second|minute|hour)s?(?:\s+and\s+a\s+half)?$",
+    re.IGNORECASE,
+)
+# "more than a week", "less than a month", "up to two years", "at least a day": a bound, not a moment.
+_HEDGED = re.compile(
+    rf"^(?:(?:for|in|within|after|only|just)\s+)?(?:(?:more|less|fewer|longer|shorter)\s+than|up\s+to|at\s+(?:least|most)|"
+    rf"no\s+(?:more|less)\s+than|over|under|almost|nearly|about|around|roughly|approximately)\s+"
+    rf"(?:{_COUNT}[\s-]+)?{_UNIT}$",
+    re.IGNORECASE,
+)
+# "twice a week", "three times a day", "every second", "each morning", "once a month": how often, not when.
+_FREQUENCY = re.compile(
+    rf"^(?:(?:once|twice|thrice|{_COUNT}\s+times)\s+(?:a|an|per|each|every)\s+{_UNIT}|"
+    rf"(?:every|each|per)\s+(?:other\s+)?(?:{_COUNT}\s+)?(?:{_UNIT}|morning|afternoon|evening|night|weekday)s?)$",
+    re.IGNORECASE,
+)
+# "60-day", "ten-year", "two-month": the length of a period as an adjective ("the 60-day time-limit").
+_ADJECTIVAL = re.compile(rf"^{_COUNT}-(?:second|minute|hour|day|week|month|year|decade)$", re.IGNORECASE)
 # "two days later", "a week earlier": a step in the narrative, not a moment.
 _LATER = re.compile(rf"^(?:{_NUMBER_WORD}[\s-]+)?{_UNIT}\s+(?:later|earlier|afterwards|before)$", re.IGNORECASE)
 # "a couple of months", "years", "the first year", "a few weeks ago": no number, no moment.
@@ -69,6 +101,48 @@ _RELATIVE = re.compile(
     r"nightly|recently|now|then|the\s+autumn\s+and\s+winter)$",
     re.IGNORECASE,
 )
+
+
+# Endings of English abstract and plural common nouns that names of people and firms rarely have ("Reconciliations",
+# "Investments", "Partnerships", "Onboarding" is left alone: surnames end in -ing(s), -ance, -ence, -ity, -ment).
+_NOUN_ENDING = re.compile(
+    r"^[^\W\d_]{3,}(?:tions?|sions?|ments|nesses|ities|ances|ences|ships|isms|ologies|ology|izations?|isations?)$",
+    re.IGNORECASE,
+)
+# Particles and function words that may stand in small letters inside a name ("Ludwig van Beethoven").
+_NAME_PARTICLES = frozenset(
+    "van von der den de du da di del della la le les ben bin bint ibn al el ter ten y e dos das do of and the".split()  # noqa: SIM905
+)
+# Heads of eponymous terms: "the Gini coefficient", "a Poisson distribution", "the Nash equilibrium".
+_EPONYM_HEADS = frozenset(
+    """
+    coefficient coefficients index indices equation equations theorem theorems distribution distributions curve
+    curves test tests effect effects method methods algorithm algorithms principle principles constant constants
+    ratio ratios model models score scores scale scales criterion criteria transform transforms function functions
+    equilibrium equilibria diagram diagrams plot plots matrix matrices filter filters process processes inequality
+    inequalities bound bounds lemma conjecture paradox hypothesis approximation series space spaces norm norms
+    integral integrals estimator estimators statistic statistics correction chart charts box rule
+    """.split()  # noqa: SIM905
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;•]|\n)[\s\"'“‘(\[*#>-]*$")
+
+
+def _common_noun(f: Finding, original: str, span: str) -> bool:
+    """A model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
+    ("Reconciliations are done ..."), a "name" with a word in small letters ("Field report"), or the
+    eponym of a technical term ("the Gini coefficient")."""
+    words = span.split()
+    if not words:
+        return False
+    at_start = bool(_SENTENCE_START.search(original, max(0, f.span.start - 12), f.span.start))
+    if len(words) == 1 and at_start and _NOUN_ENDING.match(words[0].strip(".,;:")):
+        return True
+    if f.entity == "PERSON" and any(w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words[1:]):
+        return True
+    if f.entity == "PERSON" and len(words) == 1:
+        after = _WORD.match(original[f.span.end :].lstrip(" \t-"))
+        return bool(after and after.group().lower() in _EPONYM_HEADS and after.group()[:1].islower())
+    return False
 
 
 def _generic(word: str, entity: str) -> bool:
@@ -128,8 +202,11 @@ def _drop_reason(f: Finding, original: str) -> str | None:
         return "generic"
     if f.entity == "PERSON" and (words[0] in CITATION_HEADS or "§" in span):
         return "citations"
-    if f.entity == "DATE_TIME" and any(rx.match(span.strip()) for rx in (_RELATIVE, _LATER, _VAGUE)):
+    if f.entity == "DATE_TIME" and any(
+            rx.match(span.strip()) for rx in (_RELATIVE, _LATER, _VAGUE, _SHORT, _HEDGED, _FREQUENCY, _ADJECTIVAL)):
         return "dates"
+    if f.entity in NAME_ENTITIES and _common_noun(f, original, span):
+        return "nouns"
     if f.entity == "ORGANIZATION":
         if span.strip().upper() in COMMON_ABBREVIATIONS:
             return "headings"
