@@ -17,8 +17,8 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
    as adjectives ("the 60-day time-limit"); calendar dates and counted durations of days or more ("three
    years' imprisonment" can identify) stay.
 5b. ``nouns``: a model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
-   ("Reconciliations are done ..."), a person "name" with a word in small letters ("Field report"), the
-   eponym of a technical term ("the Gini coefficient").
+   ("Reconciliations are done ..."), a person "name" in small letters, or opening a sentence with a word in
+   small letters ("Field report follows"), the eponym of a technical term ("the Gini coefficient").
 6. ``headings`` and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
    everyday abbreviation (SSN, IBAN, ATM, ASAP), is not an organisation.
 7. ``addresses``: a street match grows over its address block (pii_address.complete_addresses).
@@ -129,16 +129,18 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;•]|\n)[\s\"'“‘(\[*#>-]*$")
 
 def _common_noun(f: Finding, original: str, span: str) -> bool:
     """A model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
-    ("Reconciliations are done ..."), a "name" with a word in small letters ("Field report"), or the
-    eponym of a technical term ("the Gini coefficient")."""
+    ("Reconciliations are done ..."), a person "name" opening with a word in small letters, or opening a
+    sentence with one after its first word ("Field report follows"), or the eponym of a technical term
+    ("the Gini coefficient")."""
     words = span.split()
     if not words:
         return False
     at_start = bool(_SENTENCE_START.search(original, max(0, f.span.start - 12), f.span.start))
     if len(words) == 1 and at_start and _NOUN_ENDING.match(words[0].strip(".,;:")):
         return True
-    if f.entity == "PERSON" and any(w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words[1:]):
-        return True
+    small = [w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words]
+    if f.entity == "PERSON" and (small[0] or (at_start and any(small[1:]))):
+        return True  # mid-sentence, "Catterick garrison" may still name a place: its capital is its own
     if f.entity == "PERSON" and len(words) == 1:
         after = _WORD.match(original[f.span.end :].lstrip(" \t-"))
         return bool(after and after.group().lower() in _EPONYM_HEADS and after.group()[:1].islower())

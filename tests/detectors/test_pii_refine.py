@@ -92,11 +92,14 @@ def test_model_findings(text: str, phrase: str, entity: str, expected: list[tupl
          [("Global Communications Ltd", "ORGANIZATION")]),
         ("He was detained for three days.", "three days", "DATE_TIME", [("three days", "DATE_TIME")]),
         ("Mr Poisson replied.", "Poisson", "PERSON", [("Mr Poisson", "PERSON")]),
+        ("He was held at Kestrel garrison.", "Kestrel garrison", "PERSON", [("Kestrel garrison", "PERSON")]),
+        ("It sat in the unladen lorry.", "unladen lorry", "PERSON", []),
     ],
     ids=["plural-noun-at-start", "more-than-a-week", "forty-minutes", "eponym", "lower-case-word-in-name",
          "frequency", "half-an-hour", "adjectival-period", "every-second", "less-than-a-month",
          "plural-noun-after-sentence", "eponym-distribution", "name-at-start-kept", "particle-kept",
-         "name-with-noun-ending-kept", "noun-inside-firm-kept", "counted-days-kept", "surname-alone-kept"],
+         "name-with-noun-ending-kept", "noun-inside-firm-kept", "counted-days-kept", "surname-alone-kept",
+         "mid-sentence-place-kept", "small-letter-person"],
 )  # fmt: skip
 def test_everyday_nouns_and_durations_are_not_personal_data(
     text: str, phrase: str, entity: str, expected: list[tuple[str, str]]
