@@ -19,6 +19,8 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
 5b. ``nouns``: a model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
    ("Reconciliations are done ..."), a person "name" in small letters, or opening a sentence with a word in
    small letters ("Field report follows"), the eponym of a technical term ("the Gini coefficient").
+5c. ``parties`` and ``laws`` (pii_context): a state party to the proceedings and its nationals' adjective, a
+   representative's seat; titles of laws read as organisations, dates a law came into force.
 6. ``headings`` and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
    everyday abbreviation (SSN, IBAN, ATM, ASAP), is not an organisation.
 7. ``addresses``: a street match grows over its address block (pii_address.complete_addresses).
@@ -35,12 +37,14 @@ from collections.abc import Iterable
 
 from screener.detect.base import NlpResult
 from screener.detect.pii_address import complete_addresses
+from screener.detect.pii_context import Parties, context_reason
 from screener.detect.pii_words import CITATION_HEADS, COMMON_ABBREVIATIONS, COUNTRY_WORDS, GENERIC_WORDS
 from screener.model import Category, Finding, Span, sort_findings
 from screener.text.normalize import NormalizedText
 
 MODEL_METHOD = "SpacyRecognizer"
-STEPS = ("edges", "titles", "generic", "citations", "dates", "nouns", "headings", "addresses", "cues", "overlaps")
+STEPS = ("edges", "titles", "generic", "citations", "dates", "nouns", "parties", "laws", "headings", "addresses",
+         "cues", "overlaps")
 NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -139,6 +143,8 @@ def _common_noun(f: Finding, original: str, span: str) -> bool:
     if len(words) == 1 and at_start and _NOUN_ENDING.match(words[0].strip(".,;:")):
         return True
     small = [w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words]
+    if all(small) and not any(c.isupper() for c in span):
+        return True  # "inter alia", "unladen lorry": no capital, no name
     if f.entity == "PERSON" and (small[0] or (at_start and any(small[1:]))):
         return True  # mid-sentence, "Catterick garrison" may still name a place: its capital is its own
     if f.entity == "PERSON" and len(words) == 1:
@@ -174,9 +180,26 @@ def _trim(f: Finding, original: str, skip: frozenset[str]) -> Finding:
         t = _TITLE_BEFORE.search(original[max(0, s - 8) : s])
         if t:
             s = max(0, s - 8) + t.start()
-    if (s, e) == (f.span.start, f.span.end):
+    if "edges" not in skip:
+        cut = _unbalanced_open(original[s:e])
+        if cut is not None:  # "the Fourth Section (Rule" -> "the Fourth Section"
+            e = s + len(original[s : s + cut].rstrip())
+    if (s, e) == (f.span.start, f.span.end) or e <= s:
         return f
     return dataclasses.replace(f, span=Span(s, e))
+
+
+def _unbalanced_open(part: str) -> int | None:
+    """Offset of an opening bracket in ``part`` that is never closed in it, if any (and not at its start)."""
+    depth, first = 0, None
+    for i, ch in enumerate(part):
+        if ch in "([":
+            if depth == 0:
+                first = i
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+    return first if depth and first else None
 
 
 def _relabel(f: Finding, original: str) -> Finding:
@@ -194,8 +217,8 @@ def _line_of(original: str, start: int, end: int) -> str:
     return original[a : b if b >= 0 else len(original)]
 
 
-def _drop_reason(f: Finding, original: str) -> str | None:
-    """The step that drops ``f``, if any."""
+def _drop_reason(f: Finding, original: str, parties: Parties, off: frozenset[str] = frozenset()) -> str | None:
+    """The step that drops ``f``, if any (steps in ``off`` are not asked)."""
     span = original[f.span.start : f.span.end]
     words = _words(span)
     if not words:
@@ -209,6 +232,9 @@ def _drop_reason(f: Finding, original: str) -> str | None:
         return "dates"
     if f.entity in NAME_ENTITIES and _common_noun(f, original, span):
         return "nouns"
+    reason = context_reason(f, original, parties)
+    if reason is not None and reason not in off:
+        return reason
     if f.entity == "ORGANIZATION":
         if span.strip().upper() in COMMON_ABBREVIATIONS:
             return "headings"
@@ -251,13 +277,14 @@ def refine(
     if unknown:
         raise ValueError(f"unknown refine steps: {sorted(unknown)}")
     original = text.original
+    parties = Parties.of(original)
     out: list[Finding] = []
     for f in findings:
         if _is_model(f):
             f = _trim(f, original, off)
             if "cues" not in off:
                 f = _relabel(f, original)
-            reason = _drop_reason(f, original)
+            reason = _drop_reason(f, original, parties, off)
             if reason is not None and reason not in off:
                 continue
         out.append(f)
