@@ -1,9 +1,9 @@
 """Refine steps that read the words around a model entity (pii_refine runs them; see its docstring).
 
 ``parties``: in a judgment or complaint against a state ("an application against the Republic of Turkey",
-"Stec and Others v. the United Kingdom"), the state is a party to public proceedings: its names (the long
-official form and the short one) say nothing about the person the text is about. The seat of a government
-office ("of the Foreign and Commonwealth Office, London") goes too.
+"Stec and Others v. the United Kingdom"), the state named as the party to public proceedings says nothing
+about the person the text is about. The seat of a government office ("of the Foreign and Commonwealth
+Office, London") goes too.
 
 ``laws``: the titles of laws read as organisations ("the Asylum and Immigration Act 1996", "the Brussels I
 Regulation", "Rules of Court"), and dates a law or treaty came into force ("on 1 November 1998, when
@@ -22,7 +22,7 @@ _STATE_NAMES = "|".join(sorted((re.escape(s) for s in STATE_ADJECTIVES), key=len
 # "(application|complaint|case|...) ... against (the) <state>", "<party> v. (the) <state>"
 _PARTY = re.compile(
     rf"(?:\b(?:application|applications|complaint|complaints|case|cases|petition|proceedings|claim|action)\b"
-    rf"[^.;]{{0,200}}?\bagainst|\bv\.?|\bversus)\s+(?:the\s+)?({_STATE_NAMES})\b",
+    rf"[^;\n]{{0,200}}?\bagainst|\bv\.?|\bversus)\s+(?:the\s+)?({_STATE_NAMES})\b",
     re.IGNORECASE,
 )
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -41,20 +41,15 @@ _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z])|\n")
 
 @dataclass(frozen=True, slots=True)
 class Parties:
-    """States that are parties to the proceedings of a text: where their names stand in it (every name of the
-    same state, the long official form and the short one)."""
+    """Where a text names a state as the party to proceedings ("against the Republic of Turkey", "v. the
+    United Kingdom"); the state's other mentions may still locate a person ("she arrived in the United
+    Kingdom") and are left alone."""
 
     spans: tuple[tuple[int, int], ...]
 
     @classmethod
     def of(cls, original: str) -> Parties:
-        found = {m.group(1).lower() for m in _PARTY.finditer(original)}
-        if not found:
-            return cls(())
-        adjectives = {STATE_ADJECTIVES[n] for n in found}
-        names = sorted((n for n, adj in STATE_ADJECTIVES.items() if adj in adjectives), key=len, reverse=True)
-        rx = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
-        return cls(tuple(m.span() for m in rx.finditer(original)))
+        return cls(tuple(m.span(1) for m in _PARTY.finditer(original)))
 
     def holds(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.spans)

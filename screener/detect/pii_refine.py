@@ -180,13 +180,33 @@ def _trim(f: Finding, original: str, skip: frozenset[str]) -> Finding:
         t = _TITLE_BEFORE.search(original[max(0, s - 8) : s])
         if t:
             s = max(0, s - 8) + t.start()
+    if "edges" not in skip and f.entity == "DATE_TIME" and _MONTH_FIRST.match(original, s):
+        day = _DAY_BEFORE.search(original, max(0, s - 8), s)
+        if day:  # "12 November 2002" read as "November 2002"
+            s = day.start()
     if "edges" not in skip:
+        grow = _GROW.get(f.entity)
+        m = grow.match(original, e) if grow else None
+        if m:  # "Turkish national", "Supreme Court (Högsta domstolen)": the rest of the name or attribute
+            e = m.end()
         cut = _unbalanced_open(original[s:e])
         if cut is not None:  # "the Fourth Section (Rule" -> "the Fourth Section"
             e = s + len(original[s : s + cut].rstrip())
     if (s, e) == (f.span.start, f.span.end) or e <= s:
         return f
     return dataclasses.replace(f, span=Span(s, e))
+
+
+_MONTH_FIRST = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December)\b")
+_DAY_BEFORE = re.compile(r"(?<![\d.,/-])(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?[ \t]+$")
+# What continues a model entity: a nationality's noun, an institution's proper name in its own language or its
+# abbreviation in brackets, capitalised (no digits, no quotation: "(“the Government”)" and "(Rule 59)" are not
+# names; a generic term in small letters, "(yargıtay)", leaves a generic institution generic).
+_GROW = {
+    "NRP": re.compile(r"[ \t]+(?:nationals?|citizens?|origin|descent)\b"),
+    "ORGANIZATION": re.compile(r"[ \t]*\((?!The\b)[A-ZÀ-ÞĀ-Ž][^()\n\d“”\"§]{1,60}\)"),
+}
 
 
 def _unbalanced_open(part: str) -> int | None:
@@ -223,7 +243,8 @@ def _drop_reason(f: Finding, original: str, parties: Parties, off: frozenset[str
     words = _words(span)
     if not words:
         return "edges"
-    if f.entity in NAME_ENTITIES and words[-1] in GENERIC_WORDS and all(_generic(w, f.entity) for w in words):
+    if (f.entity in NAME_ENTITIES and f.entity != "NRP" and words[-1] in GENERIC_WORDS
+            and all(_generic(w, f.entity) for w in words)):
         return "generic"
     if f.entity == "PERSON" and (words[0] in CITATION_HEADS or "§" in span):
         return "citations"
