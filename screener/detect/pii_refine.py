@@ -17,8 +17,9 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
    as adjectives ("the 60-day time-limit"); calendar dates and counted durations of days or more ("three
    years' imprisonment" can identify) stay.
 5b. ``nouns``: a model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
-   ("Reconciliations are done ..."), a person "name" in small letters, or opening a sentence with a word in
-   small letters ("Field report follows"), the eponym of a technical term ("the Gini coefficient").
+   ("Reconciliations are done ..."), the eponym of a technical term ("the Gini coefficient"), and where the
+   text uses capitals, a "name" without one ("inter alia") or a person's "name" opening a sentence with a
+   word in small letters ("Field report follows").
 5c. ``parties`` and ``laws`` (pii_context): a state party to the proceedings and its nationals' adjective, a
    representative's seat; titles of laws read as organisations, dates a law came into force.
 6. ``headings`` and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
@@ -131,21 +132,33 @@ _EPONYM_HEADS = frozenset(
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;•]|\n)[\s\"'“‘(\[*#>-]*$")
 
 
+def _cased(original: str, start: int, end: int) -> bool:
+    """Whether the text around ``[start, end)`` (its line, or else up to 2,000 characters either side) uses
+    capitals outside the span."""
+    line = _line_of(original, start, end)
+    if any(c.isupper() for c in line.replace(original[start:end], "", 1)):
+        return True
+    around = original[max(0, start - 2000) : start] + original[end : end + 2000]
+    return any(c.isupper() for c in around)
+
+
 def _common_noun(f: Finding, original: str, span: str) -> bool:
     """A model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
-    ("Reconciliations are done ..."), a person "name" opening with a word in small letters, or opening a
-    sentence with one after its first word ("Field report follows"), or the eponym of a technical term
-    ("the Gini coefficient")."""
+    ("Reconciliations are done ..."), the eponym of a technical term ("the Gini coefficient"), and, in text
+    that uses capitals, a "name" without one ("inter alia") or a person's "name" opening a sentence with a
+    word in small letters after its first ("Field report follows")."""
     words = span.split()
     if not words:
         return False
     at_start = bool(_SENTENCE_START.search(original, max(0, f.span.start - 12), f.span.start))
     if len(words) == 1 and at_start and _NOUN_ENDING.match(words[0].strip(".,;:")):
         return True
+    if not _cased(original, f.span.start, f.span.end):
+        return False  # text written without capitals ("my name is lena andersson"): case tells nothing
+    if f.entity != "NRP" and not any(c.isupper() for c in span):
+        return True  # "inter alia", "unladen lorry" in cased text: no capital, no name ("ecuadoreans" is a group)
     small = [w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words]
-    if all(small) and not any(c.isupper() for c in span):
-        return True  # "inter alia", "unladen lorry": no capital, no name
-    if f.entity == "PERSON" and (small[0] or (at_start and any(small[1:]))):
+    if f.entity == "PERSON" and at_start and any(small[1:]):
         return True  # mid-sentence, "Catterick garrison" may still name a place: its capital is its own
     if f.entity == "PERSON" and len(words) == 1:
         after = _WORD.match(original[f.span.end :].lstrip(" \t-"))

@@ -76,7 +76,7 @@ def test_model_findings(text: str, phrase: str, entity: str, expected: list[tupl
         ("Reconciliations are done in more than a week.", "more than a week", "DATE_TIME", []),
         ("It took forty minutes.", "forty minutes", "DATE_TIME", []),
         ("The Gini coefficient rose.", "Gini", "PERSON", []),
-        ("Field report follows.", "Field report", "PERSON", []),
+        ("Field report follows. The Team met twice.", "Field report", "PERSON", []),
         ("The team met twice a week.", "twice a week", "DATE_TIME", []),
         ("Meetings ran for half an hour.", "half an hour", "DATE_TIME", []),
         ("Within the 60-day time-limit he appealed.", "60-day", "DATE_TIME", []),
@@ -94,12 +94,14 @@ def test_model_findings(text: str, phrase: str, entity: str, expected: list[tupl
         ("Mr Poisson replied.", "Poisson", "PERSON", [("Mr Poisson", "PERSON")]),
         ("He was held at Kestrel garrison.", "Kestrel garrison", "PERSON", [("Kestrel garrison", "PERSON")]),
         ("It sat in the unladen lorry.", "unladen lorry", "PERSON", []),
+        ("my name is lena andersson.", "lena andersson", "PERSON", [("lena andersson", "PERSON")]),
+        ("they had 3: silvana, adam and chad.", "silvana", "PERSON", [("silvana", "PERSON")]),
     ],
     ids=["plural-noun-at-start", "more-than-a-week", "forty-minutes", "eponym", "lower-case-word-in-name",
          "frequency", "half-an-hour", "adjectival-period", "every-second", "less-than-a-month",
          "plural-noun-after-sentence", "eponym-distribution", "name-at-start-kept", "particle-kept",
          "name-with-noun-ending-kept", "noun-inside-firm-kept", "counted-days-kept", "surname-alone-kept",
-         "mid-sentence-place-kept", "small-letter-person"],
+         "mid-sentence-place-kept", "small-letter-person", "uncased-text-name-kept", "uncased-list-name-kept"],
 )  # fmt: skip
 def test_everyday_nouns_and_durations_are_not_personal_data(
     text: str, phrase: str, entity: str, expected: list[tuple[str, str]]
