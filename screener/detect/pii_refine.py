@@ -129,7 +129,7 @@ _EPONYM_HEADS = frozenset(
     integral integrals estimator estimators statistic statistics correction chart charts box rule
     """.split()  # noqa: SIM905
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;•]|\n)[\s\"'“‘(\[*#>-]*$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?•]|\n)[\s\"'“‘(\[*#>-]*$")  # not after a colon: "To: Paul Y'Barbo"
 
 
 def _cased(original: str, start: int, end: int) -> bool:
