@@ -96,12 +96,15 @@ def test_model_findings(text: str, phrase: str, entity: str, expected: list[tupl
         ("It sat in the unladen lorry.", "unladen lorry", "PERSON", []),
         ("my name is lena andersson.", "lena andersson", "PERSON", [("lena andersson", "PERSON")]),
         ("they had 3: silvana, adam and chad.", "silvana", "PERSON", [("silvana", "PERSON")]),
+        ("To: Dana Whitfield / NA / Northwind\ncc: the team", "Dana Whitfield / NA / Northwind\ncc", "PERSON",
+         [("Dana Whitfield / NA / Northwind\ncc", "PERSON")]),
     ],
     ids=["plural-noun-at-start", "more-than-a-week", "forty-minutes", "eponym", "lower-case-word-in-name",
          "frequency", "half-an-hour", "adjectival-period", "every-second", "less-than-a-month",
          "plural-noun-after-sentence", "eponym-distribution", "name-at-start-kept", "particle-kept",
          "name-with-noun-ending-kept", "noun-inside-firm-kept", "counted-days-kept", "surname-alone-kept",
-         "mid-sentence-place-kept", "small-letter-person", "uncased-text-name-kept", "uncased-list-name-kept"],
+         "mid-sentence-place-kept", "small-letter-person", "uncased-text-name-kept", "uncased-list-name-kept",
+         "header-value-after-colon-kept"],
 )  # fmt: skip
 def test_everyday_nouns_and_durations_are_not_personal_data(
     text: str, phrase: str, entity: str, expected: list[tuple[str, str]]
