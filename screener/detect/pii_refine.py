@@ -14,8 +14,8 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
 5. ``dates``: relative and vague dates: "two days later", "next week", "monthly", "a couple of months", "years" point
    at no moment in time and are dropped, and so are durations shorter than a day ("forty minutes", "half an
    hour"), bounds ("more than a week"), frequencies ("twice a week", "every second") and period lengths used
-   as adjectives ("the 60-day time-limit"); calendar dates and counted durations of days or more ("three
-   years' imprisonment" can identify) stay.
+   as adjectives ("the 60-day time-limit"), and bare numbers that are neither a year nor an age ("4096"); calendar dates and
+   counted durations of days or more ("three years' imprisonment" can identify) stay.
 5b. ``nouns``: a model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
    ("Reconciliations are done ..."), the eponym of a technical term ("the Gini coefficient"), and where the
    text uses capitals, a "name" without one ("inter alia") or a person's "name" opening a sentence with a
@@ -89,6 +89,7 @@ _FREQUENCY = re.compile(
     rf"(?:every|each|per)\s+(?:other\s+)?(?:{_COUNT}\s+)?(?:{_UNIT}|morning|afternoon|evening|night|weekday)s?)$",
     re.IGNORECASE,
 )
+_AGE_BEFORE = re.compile(r"\b(?:age[ds]?|aged|years\s+old)\b[^.\n\d]{0,12}$", re.IGNORECASE)
 # "60-day", "ten-year", "two-month": the length of a period as an adjective ("the 60-day time-limit").
 _ADJECTIVAL = re.compile(rf"^{_COUNT}-(?:second|minute|hour|day|week|month|year|decade)$", re.IGNORECASE)
 # "two days later", "a week earlier": a step in the narrative, not a moment.
@@ -264,6 +265,9 @@ def _drop_reason(f: Finding, original: str, parties: Parties, off: frozenset[str
     if f.entity == "DATE_TIME" and any(
             rx.match(span.strip()) for rx in (_RELATIVE, _LATER, _VAGUE, _SHORT, _HEDGED, _FREQUENCY, _ADJECTIVAL)):
         return "dates"
+    if (f.entity == "DATE_TIME" and span.strip().isdigit() and not 1000 <= int(span.strip()) <= 2099
+            and not _AGE_BEFORE.search(original, max(0, f.span.start - 20), f.span.start)):
+        return "dates"  # a bare number that is no year ("token_count: 4096") nor an age ("his age is 49")
     if f.entity in NAME_ENTITIES and _common_noun(f, original, span):
         return "nouns"
     reason = context_reason(f, original, parties)
