@@ -14,8 +14,8 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
 5. ``dates``: relative and vague dates: "two days later", "next week", "monthly", "a couple of months", "years" point
    at no moment in time and are dropped, and so are durations shorter than a day ("forty minutes", "half an
    hour"), bounds ("more than a week"), frequencies ("twice a week", "every second") and period lengths used
-   as adjectives ("the 60-day time-limit"), and bare numbers that are neither a year nor an age ("4096"); calendar dates and
-   counted durations of days or more ("three years' imprisonment" can identify) stay.
+   as adjectives ("the 60-day time-limit"), and bare numbers that are neither a year nor an age ("4096");
+   calendar dates and counted durations of days or more ("three years' imprisonment" can identify) stay.
 5b. ``nouns``: a model name that is an everyday noun: a capitalised abstract or plural noun opening a sentence
    ("Reconciliations are done ..."), the eponym of a technical term ("the Gini coefficient"), and where the
    text uses capitals, a "name" without one ("inter alia") or a person's "name" opening a sentence with a
