@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from screener.detect.base import DocChunk, ScanInput
+from screener.detect.pii_caps import caps_person_spans
+from screener.detect.pii_formats import card_recognizer, iban_recognizer, keep_url
 from screener.errors import ConfigError
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.schema import PresidioRule
@@ -101,13 +103,14 @@ def run_windows(hint: re.Pattern[str]) -> Windows:
 
 
 
-def _windowed(base: type[EntityRecognizer], windows: Windows, drop_nested: bool, **kwargs: Any) -> EntityRecognizer:
+def _windowed(base: type[EntityRecognizer], windows: Windows, drop_nested: bool,
+              keep: Callable[[str, int, int], bool] | None = None, **kwargs: Any) -> EntityRecognizer:
     """A Presidio recognizer run only on the windows of the text where its entity can be.
 
     Upstream recognizers scan the whole text (libphonenumber once per region, the URL pattern's long
     alternation at every position); a cheap pattern picks the windows and the recognizer runs on each.
     With overlapping windows (``drop_nested``) a match cut short by a window edge is dropped when a longer
-    one holds it.
+    one holds it. ``keep(text, start, end)``, when given, vets each match in the whole text.
     """
 
     class Windowed(base):  # type: ignore[misc, valid-type]
@@ -118,7 +121,8 @@ def _windowed(base: type[EntityRecognizer], windows: Windows, drop_nested: bool,
                 for r in super().analyze(text[lo:hi], entities, nlp_artifacts, *args, **kw):
                     r.start += lo
                     r.end += lo
-                    found.setdefault((r.start, r.end), r)
+                    if keep is None or keep(text, r.start, r.end):
+                        found.setdefault((r.start, r.end), r)
             if not drop_nested:
                 return list(found.values())
             spans = list(found)
@@ -170,7 +174,12 @@ def _recognizer(rule: PresidioRule, entities: list[str]) -> EntityRecognizer:
     if rule.recognizer in _RUN_HINTS:
         base = getattr(predefined_recognizers, rule.recognizer)
         hint = run_windows(_RUN_HINTS[rule.recognizer])
-        return _windowed(base, hint, False, name=rule.recognizer, **({"context": context} if context else {}))
+        keep = keep_url if rule.recognizer == "UrlRecognizer" else None
+        return _windowed(base, hint, False, keep, name=rule.recognizer, **({"context": context} if context else {}))
+    if rule.recognizer == "CreditCardRecognizer":
+        return card_recognizer(supported_language="en", **({"context": context} if context else {}))
+    if rule.recognizer == "IbanRecognizer":
+        return iban_recognizer(supported_language="en", **({"context": context} if context else {}))
     if rule.recognizer == "SpacyRecognizer":
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
@@ -351,11 +360,31 @@ class PiiDetector:
                 ),
             )
 
+    def _caps_names(self, item: ScanInput) -> list[Finding]:
+        """Names in capitals, read again with their case restored (pii_caps)."""
+        rule = self.by_entity.get("PERSON")
+        if rule is None:
+            return []
+        out = []
+        for s, e, how in caps_person_spans(item.text.text, self._nlp_engine.nlp["en"]):
+            span = item.text.to_original(s, e)
+            if span:
+                out.append(Finding(rule_id=rule.id, category=Category.PERSONAL_DATA, span=span, score=0.85,
+                                   evidence=Evidence(detector=self.name, method="SpacyRecognizer", entity="PERSON",
+                                                     pattern=how)))
+        return out
+
     def detect(self, item: ScanInput) -> Iterator[Finding]:
         if item.nlp is None:
             raise ValueError("the personal-data detector needs the NLP result")
+        names = self._caps_names(item)
         for chunk in item.nlp.chunks:
-            yield from self._chunk_findings(item, chunk)
+            for f in self._chunk_findings(item, chunk):
+                # the model's other reading of a name in capitals (an ORGANIZATION, say) gives way to the name
+                if f.evidence.method == "SpacyRecognizer" and any(n.span.overlaps(f.span) for n in names):
+                    continue
+                yield f
+        yield from names
 
 
 def build_detector(config: ScreenerConfig, rules: RuleSet, nlp: Language | None = None) -> PiiDetector | None:

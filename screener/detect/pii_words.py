@@ -15,7 +15,8 @@ GENERIC_WORDS = frozenset(
     grand plenary joint high human rights european international interior foreign affairs defence defense
     finance education health labour labor social security internal home economy economic trade law
     convention protocol treaty charter union community applicant applicants respondent defendant plaintiff
-    claimant witness counsel lawyer agent secretary commonwealth
+    claimant witness counsel lawyer agent secretary commonwealth cassation military martial assize magistrates
+    commercial juvenile commanding officer officers
     """.split()  # noqa: SIM905
 )
 # Heads of legal citations and document parts that the model reads as persons.
@@ -59,3 +60,33 @@ COUNTRY_WORDS = frozenset(
     republic federal democratic socialist people's kingdom principality grand duchy uk usa us
     """.split()  # noqa: SIM905
 )
+
+# States parties to court proceedings and the adjectives of their nationals (lower case). Long official forms
+# map to the same adjective as their short forms.
+STATE_ADJECTIVES = {
+    "turkey": "turkish", "republic of turkey": "turkish", "turkiye": "turkish",
+    "united kingdom": "british", "united kingdom of great britain and northern ireland": "british",
+    "great britain": "british", "sweden": "swedish", "kingdom of sweden": "swedish", "poland": "polish",
+    "republic of poland": "polish", "austria": "austrian", "republic of austria": "austrian",
+    "norway": "norwegian", "kingdom of norway": "norwegian", "germany": "german",
+    "federal republic of germany": "german", "france": "french", "french republic": "french",
+    "cyprus": "cypriot", "republic of cyprus": "cypriot", "russia": "russian", "russian federation": "russian",
+    "italy": "italian", "italian republic": "italian", "greece": "greek", "hellenic republic": "greek",
+    "bulgaria": "bulgarian", "republic of bulgaria": "bulgarian", "romania": "romanian", "ukraine": "ukrainian",
+    "croatia": "croatian", "republic of croatia": "croatian", "slovakia": "slovak", "slovak republic": "slovak",
+    "hungary": "hungarian", "spain": "spanish", "kingdom of spain": "spanish", "portugal": "portuguese",
+    "portuguese republic": "portuguese", "netherlands": "dutch", "kingdom of the netherlands": "dutch",
+    "belgium": "belgian", "kingdom of belgium": "belgian", "switzerland": "swiss", "swiss confederation": "swiss",
+    "finland": "finnish", "republic of finland": "finnish", "denmark": "danish", "kingdom of denmark": "danish",
+    "ireland": "irish", "malta": "maltese", "republic of malta": "maltese", "latvia": "latvian",
+    "republic of latvia": "latvian", "lithuania": "lithuanian", "republic of lithuania": "lithuanian",
+    "estonia": "estonian", "republic of estonia": "estonian", "slovenia": "slovenian",
+    "republic of slovenia": "slovenian", "serbia": "serbian", "republic of serbia": "serbian",
+    "georgia": "georgian", "armenia": "armenian", "republic of armenia": "armenian",
+    "azerbaijan": "azerbaijani", "republic of azerbaijan": "azerbaijani", "moldova": "moldovan",
+    "republic of moldova": "moldovan", "czech republic": "czech", "czechia": "czech", "iceland": "icelandic",
+    "luxembourg": "luxembourgish", "albania": "albanian", "montenegro": "montenegrin",
+    "bosnia and herzegovina": "bosnian", "north macedonia": "macedonian", "liechtenstein": "liechtenstein",
+    "monaco": "monegasque", "san marino": "sammarinese", "andorra": "andorran",
+    "united states": "american", "united states of america": "american",
+}

@@ -46,6 +46,41 @@ def test_contract_prose_is_not_a_marking(run_markings: Run, text: str) -> None:
     assert run_markings(text) == []
 
 
+
+@pytest.mark.parametrize(
+    ("text", "legend"),
+    [
+        ("Strictly confidential", "Strictly confidential"),
+        ("Highly Confidential - Attorneys' Eyes Only", "Highly Confidential - Attorneys' Eyes Only"),
+        ("Q3 funding plan\nNorthwind Confidential\nPrepared for the board.", "Northwind Confidential"),
+        ("Slide text here.\nNorthwind Bank Confidential | Page 3", "Northwind Bank Confidential | Page 3"),
+        ("Confidential | Page 4 of 12", "Confidential | Page 4 of 12"),
+        ("The summary (Strictly Confidential) follows.", "(Strictly Confidential)"),
+        ("© 2024 Kestrel Analytics. Confidential.", "© 2024 Kestrel Analytics. Confidential"),
+    ],
+    ids=["sentence-case-line", "title-case-with-aeo", "firm-header-line", "slide-footer", "page-footer",
+         "bracketed", "copyright-footer"],
+)
+def test_title_and_sentence_case_legends(run_markings: Run, text: str, legend: str) -> None:
+    assert ("MRK302", legend) in spans(text, run_markings(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the client asked us to keep it confidential",
+        "Strictly confidential information must be returned at the end of the term.",
+        "Confidential Information",
+        "This Is Confidential",
+        "Keep confidential",
+        "The designation attorneys' eyes only applies to the exhibits.",
+    ],
+    ids=["prose", "legend-words-in-a-sentence", "defined-term-heading", "title-case-sentence", "instruction",
+         "designation-in-prose"],
+)
+def test_legend_words_in_prose_are_not_legends(run_markings: Run, text: str) -> None:
+    assert [f for f in run_markings(text) if f.rule_id == "MRK302"] == []
+
 def test_disguised_banner_maps_back_to_the_original(run_markings: Run) -> None:
     text = "ＳＴＲＩＣＴＬＹ ＣＯＮＦＩＤＥＮＴＩＡＬ\u200b!"
     findings = run_markings(text)

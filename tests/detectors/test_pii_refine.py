@@ -68,6 +68,53 @@ def test_model_findings(text: str, phrase: str, entity: str, expected: list[tupl
     assert spans(text, [model(text, phrase, entity)]) == expected
 
 
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "entity", "expected"),
+    [
+        ("Reconciliations are done in more than a week.", "Reconciliations", "ORGANIZATION", []),
+        ("Reconciliations are done in more than a week.", "more than a week", "DATE_TIME", []),
+        ("It took forty minutes.", "forty minutes", "DATE_TIME", []),
+        ("The Gini coefficient rose.", "Gini", "PERSON", []),
+        ("Field report follows. The Team met twice.", "Field report", "PERSON", []),
+        ("The team met twice a week.", "twice a week", "DATE_TIME", []),
+        ("Meetings ran for half an hour.", "half an hour", "DATE_TIME", []),
+        ("Within the 60-day time-limit he appealed.", "60-day", "DATE_TIME", []),
+        ("It was checked every second.", "every second", "DATE_TIME", []),
+        ("token_count: 4096", "4096", "DATE_TIME", []),
+        ("He was born in 1961.", "1961", "DATE_TIME", [("1961", "DATE_TIME")]),
+        ("Fifth, that his age is 49.", "49", "DATE_TIME", [("49", "DATE_TIME")]),
+        ("Onboarding lasted less than a month.", "less than a month", "DATE_TIME", []),
+        ("Investments grew. Partnerships followed.", "Partnerships", "ORGANIZATION", []),
+        ("We fitted a Poisson distribution.", "Poisson", "PERSON", []),
+        ("Dana Whitfield signed it.", "Dana Whitfield", "PERSON", [("Dana Whitfield", "PERSON")]),
+        ("Ludwig van Beethoven wrote it.", "Ludwig van Beethoven", "PERSON",
+         [("Ludwig van Beethoven", "PERSON")]),
+        ("Constance replied on Monday.", "Constance", "PERSON", [("Constance", "PERSON")]),
+        ("She sued Global Communications Ltd.", "Global Communications Ltd", "ORGANIZATION",
+         [("Global Communications Ltd", "ORGANIZATION")]),
+        ("He was detained for three days.", "three days", "DATE_TIME", [("three days", "DATE_TIME")]),
+        ("Mr Poisson replied.", "Poisson", "PERSON", [("Mr Poisson", "PERSON")]),
+        ("He was held at Kestrel garrison.", "Kestrel garrison", "PERSON", [("Kestrel garrison", "PERSON")]),
+        ("It sat in the unladen lorry.", "unladen lorry", "PERSON", []),
+        ("my name is lena andersson.", "lena andersson", "PERSON", [("lena andersson", "PERSON")]),
+        ("they had 3: silvana, adam and chad.", "silvana", "PERSON", [("silvana", "PERSON")]),
+        ("To: Dana Whitfield / NA / Northwind\ncc: the team", "Dana Whitfield / NA / Northwind\ncc", "PERSON",
+         [("Dana Whitfield / NA / Northwind\ncc", "PERSON")]),
+    ],
+    ids=["plural-noun-at-start", "more-than-a-week", "forty-minutes", "eponym", "lower-case-word-in-name",
+         "frequency", "half-an-hour", "adjectival-period", "every-second", "number-not-a-year", "year-kept", "age-kept",
+         "less-than-a-month",
+         "plural-noun-after-sentence", "eponym-distribution", "name-at-start-kept", "particle-kept",
+         "name-with-noun-ending-kept", "noun-inside-firm-kept", "counted-days-kept", "surname-alone-kept",
+         "mid-sentence-place-kept", "small-letter-person", "uncased-text-name-kept", "uncased-list-name-kept",
+         "header-value-after-colon-kept"],
+)  # fmt: skip
+def test_everyday_nouns_and_durations_are_not_personal_data(
+    text: str, phrase: str, entity: str, expected: list[tuple[str, str]]
+) -> None:
+    assert spans(text, [model(text, phrase, entity)]) == expected
+
 def test_pattern_findings_pass_unchanged() -> None:
     text = "Mail the Court at court@example.com"
     f = Finding(
@@ -95,3 +142,11 @@ def test_overlapping_findings_of_different_entities_both_stay() -> None:
     a = model(text, "Acme Bank", "ORGANIZATION")
     b = model(text, "Bank on Monday", "DATE_TIME")
     assert len(refine([a, b], normalize(text), None)) == 2
+
+
+def test_harmless_essay_is_allowed(engine) -> None:  # type: ignore[no-untyped-def]
+    from screener.model import Verdict
+
+    essay = ("Reconciliations are done in more than a week. It took forty minutes to agree the figures.\n"
+             "Field report follows: the team met twice a week for about three hours.")
+    assert engine.screen(essay).verdict is Verdict.ALLOW

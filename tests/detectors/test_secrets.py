@@ -60,6 +60,43 @@ def test_one_finding_per_secret(run_secrets: Run) -> None:
     assert [f.rule_id for f in found] == ["SEC401"]  # the provider format beats the generic assignment
 
 
+
+TOKEN = "uvqcblfxi1d3ohvwjftgb59e3mba1x98"  # 32 characters, entropy 4.48: under the entropy rule's 4.5
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f"ACCESS_TOKEN: {TOKEN}", TOKEN),
+        (f"export ACCESS_TOKEN={TOKEN}", TOKEN),
+        ("auth_token = 9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c", "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c"),
+        ("refreshToken: 1//0gLkq8VbZx3mRtY7uPwE-sN2aH", "1//0gLkq8VbZx3mRtY7uPwE-sN2aH"),
+        (f"  bearer-token => {TOKEN}, expires 3600", TOKEN),
+    ],
+    ids=["yaml-key", "shell-export", "snake-hex", "camel-case", "arrow-then-comma"],
+)
+def test_unquoted_token_assignment(run_secrets: Run, text: str, secret: str) -> None:
+    assert spans(text, run_secrets(text)) == [("SEC410", secret)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The token bucket refills every second.",
+        "token: <YOUR_TOKEN>",
+        "token_count: 4096",
+        "max_tokens: 4096",
+        "tokenizer: bert-base-uncased-v2",
+        "TOKEN=your_token_here_1234567",
+        "id_token: 12345678901234567890",
+        "csrf_token: {{ csrf_token }}",
+    ],
+    ids=["prose", "placeholder", "count", "plural-key", "tokenizer-key", "placeholder-words", "digits-only",
+         "template"],
+)
+def test_token_words_that_are_not_tokens_stay_clean(run_secrets: Run, text: str) -> None:
+    assert run_secrets(text) == []
+
 @pytest.mark.parametrize(("value", "low", "high"), [("aaaa", 0.0, 0.01), ("abcd", 1.99, 2.01)], ids=["flat", "four"])
 def test_shannon_entropy(value: str, low: float, high: float) -> None:
     assert low <= shannon(value) <= high
