@@ -16,7 +16,7 @@ from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput
 from screener.detect.encoded import decoded_runs
 from screener.detect.terms import METHOD_RANK, Hit, Term, TermMatcher
-from screener.detect.views import identity_view, joined_view, needs_join, reference_view
+from screener.detect.views import decode_escapes, identity_view, joined_view, needs_join, reference_view
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.employers import CAPS_FIELDS, WORD_FIELDS, EmployerProfile, ProfileSet, check_known
 from screener.ruleset.employers import load_profiles as load_profiles
@@ -125,7 +125,8 @@ class EmployerDetector:
         formats = [f for pid in sorted(active) for f in self.formats.get(pid, ())]
         if formats:
             view = joined_view(base, text) if needs_join(base) else identity_view(base)
-            views = (view, reference_view(view))  # as written, and with its separators and digits read
+            # As written, and with escapes decoded, separators read as hyphens and look-alikes as digits.
+            views = (view, reference_view(decode_escapes(view)))
             for tag, pattern in formats:
                 for v in views:
                     hits.extend(Hit(*v.to_base(s, e), tag, "pattern") for s, e in pattern.finditer(v.text))

@@ -135,10 +135,16 @@ def _replace(view: View, pattern: re.Pattern[str], repl: str | Callable[[str], s
     return View("".join(chars), starts, ends, "".join(kept))
 
 
+def decode_escapes(view: View) -> View:
+    """``view`` with character references and percent escapes decoded (:func:`unescape`); ``view`` itself
+    when it has none."""
+    return _replace(view, _ESCAPE, unescape)
+
+
 def main_view(base: str, punct: bool = False) -> View:
     """Escapes decoded, lower-cased, leet-folded view with ``(at)``/``(dot)`` disguises undone; with
     ``punct``, ``$``/``!``/``|`` before a letter read as letters (:func:`fold_text`)."""
-    view = _replace(identity_view(base), _ESCAPE, unescape)
+    view = decode_escapes(identity_view(base))
     view = View(fold_text(view.text, punct), view.starts, view.ends, view.text)
     return _replace(_replace(view, _DOT, "."), _AT, "@")
 
