@@ -21,9 +21,11 @@
   letter and last two (cost independent of the number of terms; an edit at the very end is an inflection,
   not a misspelling) and verified with rapidfuzz's optimal string alignment distance (one edit,
   transpositions included), for terms of a safe minimum length and at most three words (longer legal
-  names have shorter names and aliases beside them). The one edit must be a typing slip (Damerau 1964: a
-  transposition, a dropped or doubled character, or a neighbouring key on a QWERTY keyboard) inside a word
-  of at least five characters: "Nortwhind" is Northwind mistyped, "Kestral" is another name than "Kestrel".
+  names have shorter names and aliases beside them). The one edit must be a typing slip inside a word of at
+  least five characters: a transposition, a dropped or doubled character (Damerau 1964: most misspellings
+  are one such slip), or a key struck for its neighbour on a QWERTY keyboard (the keyboard-adjacency model
+  of typo correctors, Kukich 1992). "Nortwhind" is Northwind mistyped; "Kestral" is another name than
+  "Kestrel", not a slip.
 
 Matching cost does not grow with the number of terms, only with the number of hits.
 """
@@ -33,7 +35,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import ahocorasick
@@ -108,13 +110,15 @@ class _Entry:
     capital_at: int = -1  # after an "and" put in: where the text must have a capital ("Fenwick and Marlow")
 
 
-def _forms(term: Term) -> list[_Entry]:
-    """A term's keys: as written, then (words) with the other joiners. Terms go through the same
-    normalisation and view as texts ("BioNutrients™" -> "bionutrientstm")."""
+def _forms(term: Term, index: int) -> list[_Entry]:
+    """The keys of term number ``index``: as written first, then (words only) with its words joined by
+    spaces and with each joiner at each gap. Terms go through the same normalisation and view as texts
+    ("BioNutrients™" -> "bionutrientstm")."""
     text = " ".join(normalize(term.text).text.split())
-    words = _IN_TERM.sub(" ", text).split(" ")
     forms: dict[str, tuple[bool, int]] = {text: (False, -1)}
-    forms.setdefault(" ".join(words), (True, -1))
+    words = _IN_TERM.sub(" ", text).split(" ")
+    if term.kind == "word":
+        forms.setdefault(" ".join(words), (True, -1))
     if term.kind == "word" and 1 < len(words) <= VARIANT_WORDS:
         for gap in range(1, len(words)):
             left, right = " ".join(words[:gap]), " ".join(words[gap:])
@@ -124,7 +128,7 @@ def _forms(term: Term) -> list[_Entry]:
     out = []
     for form, (variant, at) in forms.items():
         view = main_view(form)
-        out.append(_Entry(term.tag, view.text, view.cased, variant, at if len(view.text) == len(form) else -1))
+        out.append(_Entry(index, view.text, view.cased, variant, at if len(view.text) == len(form) else -1))
     return out
 
 
@@ -155,7 +159,7 @@ class TermMatcher:
         self._keys: dict[int, str] = {}
         self._cased: dict[int, str] = {}
         for i, term in enumerate(self.terms):
-            forms = [replace(e, term=i) for e in _forms(term)]
+            forms = _forms(term, i)
             key = self._keys[i] = forms[0].key
             self._cased[i] = forms[0].cased
             if not key:
@@ -370,8 +374,8 @@ def _bounded(text: str, start: int, end: int, kind: TermKind, plural: bool = Fal
 
 
 def _gaps(text: str) -> tuple[list[str], dict[int, str]]:
-    """The runs of letters and digits of ``text``, and each gap between two of them (line breaks read as
-    spaces) by the number of letters and digits before it."""
+    """The runs of letters and digits of ``text``, and each gap between two of them by the number of letters
+    and digits before it."""
     parts: list[str] = []
     gaps: dict[int, str] = {}
     word, gap, count = "", "", 0

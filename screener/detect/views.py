@@ -62,11 +62,6 @@ def fold_text(text: str, punct: bool = False) -> str:
     return low.translate(_LEET)
 
 
-def fold_term(term: str) -> str:
-    """The key a term is matched under: the same folds as the text, whitespace runs as one space."""
-    return " ".join(main_view(term).text.split())
-
-
 def unescape(ref: str) -> str:
     """One character reference or percent escape decoded to what a reader sees: a dash as ``-``, any space
     as `` ``, an invisible character as nothing; ``ref`` itself when it does not decode to one character."""
@@ -108,14 +103,13 @@ def identity_view(text: str) -> View:
 def _replace(view: View, pattern: re.Pattern[str], repl: str | Callable[[str], str]) -> View:
     """Replace every match of ``pattern`` in ``view.text`` by ``repl`` (a string, or a function of the matched
     text), in ``text`` and ``cased`` alike, keeping the map: each character put in stands for the whole match."""
-    source = view.text
-    if pattern.search(source) is None:
+    if pattern.search(view.text) is None:
         return view
     chars: list[str] = []
     kept: list[str] = []
     starts, ends = array("q"), array("q")
     pos = 0
-    for m in pattern.finditer(source):
+    for m in pattern.finditer(view.text):
         new = repl if isinstance(repl, str) else repl(m.group())
         if new == m.group():
             continue  # left as it is: copied with the text after it
