@@ -59,7 +59,7 @@ def _terms(profile: EmployerProfile, field: str, rule: EmployerRule) -> Iterator
                 yield Term(h, -1, "domain")
             elif h[2:] in profile.email_domains:  # the apex is an e-mail domain: that term reports it
                 yield Term(h[2:], -1, "host")
-            else:  # "*.fm-intranet.example": every host under it and the apex itself
+            else:  # "*.fm-intranet.example": every host under it, the apex itself and addresses at either
                 yield Term(h[2:], -1, "domain")
 
 

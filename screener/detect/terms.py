@@ -44,7 +44,7 @@ from rapidfuzz.distance import OSA
 from screener.detect.views import PUNCT_LEET, SEPARATORS, View, fold_char, main_view, squeeze, tokens
 from screener.text.normalize import normalize
 
-TermKind = Literal["word", "domain", "host"]  # host: sub-domains of it only
+TermKind = Literal["word", "domain", "host"]  # domain: itself, sub-domains, addresses; host: sub-domains only
 METHOD_RANK = {"exact": 0, "deobfuscated": 1, "leetspeak": 2, "spacing": 3, "plural": 4, "fuzzy": 5,
                "base64": 6, "pattern": 7}
 # (suffix, is a plural): possessives, plurals, and "TM" (NFKC's fold of ™ in "Acme™"); "" last.

@@ -363,3 +363,33 @@ def test_plural_is_a_weaker_variant_where_the_kind_has_one(run_employers: Run) -
     assert [f.evidence.method for f in exact] == ["exact"] and [f.evidence.method for f in plural] == ["plural"]
     assert plural[0].score < exact[0].score
     assert run_employers("Two Northwinds merged.", NW) == []  # a firm's name has no plural
+
+
+@pytest.mark.parametrize(
+    ("hosts", "text", "expected"),
+    [(["*.fm-intranet.example"], "See fm-intranet.example now", [("EMP204", "fm-intranet.example")]),
+     (["*.fm-intranet.example"], "See wiki.fm-intranet.example now", [("EMP204", "wiki.fm-intranet.example")]),
+     (["*.fm-intranet.example"], "Mail ops@fm-intranet.example now", [("EMP204", "ops@fm-intranet.example")]),
+     (["*.fm-intranet.example"], "Mail ops@wiki.fm-intranet.example now", [("EMP204", "ops@wiki.fm-intranet.example")]),
+     (["*.fenwickmarlow.example.com"], "Mail ops@fenwickmarlow.example.com",
+      [("EMP203", "ops@fenwickmarlow.example.com")]),
+     (["*.fenwickmarlow.example.com"], "See fenwickmarlow.example.com", [("EMP203", "fenwickmarlow.example.com")]),
+     (["*.fenwickmarlow.example.com"], "See dms.fenwickmarlow.example.com",
+      [("EMP204", "dms.fenwickmarlow.example.com")])],
+    ids=["bare-apex", "sub-host", "address-at-apex", "address-at-sub-host", "apex-is-email-domain",
+         "email-domain-bare", "sub-host-of-email-domain"],
+)
+def test_host_pattern_covers_its_apex_but_not_its_email_domain(ruleset: RuleSet, hosts: list[str], text: str,
+                                                               expected: list[tuple[str, str]]) -> None:
+    from screener.detect.base import ScanInput
+    from screener.model import Metadata
+    from screener.ruleset.employers import EmployerProfile, ProfileSet
+    from screener.ruleset.schema import EmployerRule
+    from screener.text.normalize import normalize
+
+    profile = EmployerProfile.model_validate({"schema": "screener-employer/1", "id": "fm", "display_name": "FM",
+                                              "legal_names": ["Fenwick Marlow LLP"], "hosts": hosts,
+                                              "email_domains": ["fenwickmarlow.example.com"]})
+    det = employers.EmployerDetector(ProfileSet((profile,), (), ""),
+                                     [r for r in ruleset.rules if isinstance(r, EmployerRule)], all_on=True)
+    assert spans(text, list(det.detect(ScanInput(normalize(text), None, Metadata())))) == expected
