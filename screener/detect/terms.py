@@ -96,7 +96,8 @@ class Hit:
 
 # A name's parts joined otherwise than by a space ("Fenwick & Marlow", "Fenwick and Marlow"): each joiner is
 # tried at each one gap of a term of at most VARIANT_WORDS words; "&"/"and"/"+" in a term count as gaps.
-_JOINERS = (" & ", "&", " and ", " + ")
+# A bare "&" or "+" ("Fenwick&Marlow", "Fenwick+Marlow" in a query) is a separator of the spacing pass.
+_JOINERS = (" & ", " and ")
 _IN_TERM = re.compile(r"(?<=[^\W_]) ?& ?(?=[^\W_])| (?:and|\+) (?=[^\W_])", re.IGNORECASE)
 VARIANT_WORDS = 4
 

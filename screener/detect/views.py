@@ -38,7 +38,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "l": "i", "3": "e", "4": "a", "5": "s
 PUNCT_LEET = re.compile(r"[!|$](?=[^\W\d_])")  # punctuation that may stand for the letter after it
 _PUNCT_MAP = {"!": "i", "|": "i", "$": "s"}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63"
-SEPARATORS = frozenset(" -_.·•*/\\~:,'’`+" + _DASHES)
+SEPARATORS = frozenset(" -_.·•*/\\~:,'’`+&" + _DASHES)
 _DOT = re.compile(r"\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*"
                   r"|(?<=[a-z0-9]) dot (?=(?:com|net|org|io|co|uk|de|fr|eu|gov|edu|info|biz|[a-z0-9-]+ dot )\b)")
 _AT = re.compile(r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|(?<=[a-z0-9]) at (?=[a-z0-9-]+\.[a-z0-9])")
