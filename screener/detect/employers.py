@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput
 from screener.detect.encoded import decoded_runs
-from screener.detect.terms import METHOD_RANK, Hit, Term, TermKind, TermMatcher
-from screener.detect.views import joined_view, needs_join
+from screener.detect.terms import METHOD_RANK, Hit, Term, TermMatcher
+from screener.detect.views import decode_escapes, identity_view, joined_view, needs_join, reference_view
 from screener.model import Category, Evidence, Finding
 from screener.ruleset.employers import CAPS_FIELDS, WORD_FIELDS, EmployerProfile, ProfileSet, check_known
 from screener.ruleset.employers import load_profiles as load_profiles
@@ -25,7 +25,10 @@ from screener.ruleset.regex import BoundedRegex, compile_pattern
 from screener.ruleset.schema import EmployerRule
 from screener.text.normalize import NormalizedText, normalize
 
-FUZZY_FACTOR = 0.8  # a near variant is less certain than the name itself
+# A near variant is less certain than the term itself: its score is the rule's times this factor.
+VARIANT_FACTOR = {"fuzzy": 0.8, "plural": 0.85}
+PLURAL_FIELDS = ("systems",)  # product and tool names have plurals; names of firms and people do not
+CASED_FIELDS = ("codenames",)  # often ordinary words: without their capitals they need a context word
 # Where two fields match the same characters, the earlier wins (an intranet host over its e-mail domain).
 FIELD_ORDER = ("legal_names", "names", "aliases", "abbreviations", "tickers", "hosts", "email_domains", "codenames",
                "systems", "clients", "counterparties", "reference_formats", "employee_id_formats")
@@ -38,16 +41,26 @@ class _Source:
     rule: EmployerRule
 
 
-def _terms(profile: EmployerProfile, field: str) -> Iterator[tuple[str, TermKind, bool]]:
-    if field in WORD_FIELDS or field in CAPS_FIELDS:
+def _terms(profile: EmployerProfile, field: str, rule: EmployerRule) -> Iterator[Term]:
+    """The profile's terms for one field, each matched as its kind asks (tag filled in by the caller)."""
+    if field in CAPS_FIELDS:  # capitals and letters exactly, no plural, no fuzzy
         for t in getattr(profile, field):
-            yield t, "word", field in CAPS_FIELDS
+            yield Term(t, -1, "word", case_sensitive=True)
+    elif field in WORD_FIELDS:
+        for t in getattr(profile, field):
+            yield Term(t, -1, "word", fuzzy=rule.fuzzy, fuzzy_min_length=rule.fuzzy_min_length,
+                       plural=field in PLURAL_FIELDS, cased=field in CASED_FIELDS)
     elif field == "email_domains":
         for d in profile.email_domains:
-            yield d, "domain", False
+            yield Term(d, -1, "domain")
     elif field == "hosts":
         for h in profile.hosts:
-            yield (h[2:], "host", False) if h.startswith("*.") else (h, "domain", False)
+            if not h.startswith("*."):
+                yield Term(h, -1, "domain")
+            elif h[2:] in profile.email_domains:  # the apex is an e-mail domain: that term reports it
+                yield Term(h[2:], -1, "host")
+            else:  # "*.fm-intranet.example": every host under it, the apex itself and addresses at either
+                yield Term(h[2:], -1, "domain")
 
 
 class EmployerDetector:
@@ -75,9 +88,7 @@ class EmployerDetector:
                     continue
                 tag = len(self.sources)
                 self.sources.append(_Source(p.id, field, rule))
-                for text, kind, caps in _terms(p, field):
-                    terms.append(Term(text, tag, kind, caps, rule.fuzzy and kind == "word" and not caps,
-                                      rule.fuzzy_min_length))
+                terms.extend(replace(t, tag=tag) for t in _terms(p, field, rule))
         self.matcher = TermMatcher(terms)
 
     def active(self, item: ScanInput) -> frozenset[str]:
@@ -109,16 +120,16 @@ class EmployerDetector:
 
     def _hits(self, text: NormalizedText, active: frozenset[str]) -> list[Hit]:
         base = text.text
-        hits = [h for h in self.matcher.match(base) if self.sources[h.tag].profile in active]
+        hits = [h for h in self.matcher.match(base) if self.sources[h.tag].profile in active
+                and not (h.needs_context and not self._context(base, self.sources[h.tag], h.start, h.end))]
         formats = [f for pid in sorted(active) for f in self.formats.get(pid, ())]
         if formats:
-            view = joined_view(base, text) if needs_join(base) else None
+            view = joined_view(base, text) if needs_join(base) else identity_view(base)
+            # As written, and with escapes decoded, separators read as hyphens and look-alikes as digits.
+            views = (view, reference_view(decode_escapes(view)))
             for tag, pattern in formats:
-                if view is None:
-                    hits.extend(Hit(s, e, tag, "pattern") for s, e in pattern.finditer(base))
-                    continue
-                for s, e in pattern.finditer(view.text):
-                    hits.append(Hit(*view.to_base(s, e), tag, "pattern"))
+                for v in views:
+                    hits.extend(Hit(*v.to_base(s, e), tag, "pattern") for s, e in pattern.finditer(v.text))
         return hits
 
     def _finding(self, item: ScanInput, hit: Hit, orgs: list[tuple[int, int]]) -> Finding:
@@ -127,17 +138,22 @@ class EmployerDetector:
         span = item.text.to_original(hit.start, hit.end)
         if method == "exact" and item.text.original[span.start:span.end] != item.text.text[hit.start:hit.end]:
             method = "normalized"  # invisible characters, look-alike letters or full-width forms were folded
-        score = source.rule.score * (FUZZY_FACTOR if method == "fuzzy" else 1.0)
+        score = source.rule.score * VARIANT_FACTOR.get(method, 1.0)
         return self._make(item, source, hit.start, hit.end, method, score, orgs)
+
+    def _context(self, base: str, source: _Source, start: int, end: int) -> list[str]:
+        """The profile's context words within the rule's window around ``[start, end)`` (folded offsets)."""
+        profile = self.profiles.get(source.profile)
+        if profile is None or not profile.context:
+            return []
+        window_size = source.rule.context_window
+        window = base[max(0, start - window_size):end + window_size].lower()
+        return [w for w in profile.context if w.lower() in window]
 
     def _make(self, item: ScanInput, source: _Source, start: int, end: int, method: str, score: float,
               orgs: list[tuple[int, int]]) -> Finding:
         rule = source.rule
-        profile = self.profiles.get(source.profile)
-        context: list[str] = []
-        if profile is not None and profile.context:
-            window = item.text.text[max(0, start - rule.context_window):end + rule.context_window].lower()
-            context = [w for w in profile.context if w.lower() in window]
+        context = self._context(item.text.text, source, start, end)
         i = bisect.bisect_left(orgs, (end, end))
         if any(s < end and start < e for s, e in orgs[max(0, i - 8):i]):
             context.append("ORG")

@@ -16,6 +16,7 @@ _CYRILLIC = str.maketrans("ABEKMHOPCTXaeopcyxi", "АВЕКМНОРСТХаеор
 _GREEK = str.maketrans("ABEZHIKMNOPTYXoikvpux", "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρυχ")
 _LEET = str.maketrans("aeiostgAEIOSTB", "43105794310578")
 CARRIER = "Last year I worked with {} on the rollout."
+_JOINING = frozenset(" @.-")
 
 
 def zero_width(s: str) -> str:
@@ -63,6 +64,24 @@ def at_dot(s: str) -> str | None:
     return s.replace("@", " (at) ").replace(".", " (dot) ")
 
 
+def html_entities(s: str) -> str:
+    """Spaces and the marks that join an identifier (``@``, ``.``, ``-``) as numeric character references, as
+    text pasted from a web page keeps them (``Northwind&#32;Bank``); an identifier without any, its second
+    letter."""
+    return _escaped(s, lambda c: f"&#{ord(c)};")
+
+
+def url_encoded(s: str) -> str:
+    """The same characters percent-encoded, as in a query string or a link (``Northwind%20Bank``)."""
+    return _escaped(s, lambda c: f"%{ord(c):02X}")
+
+
+def _escaped(s: str, escape: Callable[[str], str]) -> str:
+    if not any(c in _JOINING for c in s):
+        return s[0] + escape(s[1]) + s[2:] if len(s) > 1 else s
+    return "".join(escape(c) if c in _JOINING else c for c in s)
+
+
 def base64_sentence(s: str) -> str:
     """Not a disguise of the identifier alone: the whole carrier sentence is encoded."""
     return base64.b64encode(CARRIER.format(s).encode()).decode()
@@ -83,6 +102,8 @@ DISGUISES: dict[str, Disguise] = {
     "letter-spacing": letter_spacing,
     "line-break": line_break,
     "at-dot": at_dot,
+    "html-entity": html_entities,
+    "url-encoded": url_encoded,
     "base64": base64_sentence,
 }
 

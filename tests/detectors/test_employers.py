@@ -10,7 +10,7 @@ from screener.config import ScreenerConfig
 from screener.detect import employers
 from screener.detect.terms import Term, TermMatcher
 from screener.errors import ConfigError, RuleError
-from screener.model import Category
+from screener.model import Category, Finding
 from screener.ruleset.employers import load_profiles
 from screener.ruleset.loader import RuleSet
 from tests.detectors.rules_support import RULES, Run, spans
@@ -72,9 +72,10 @@ def test_ordinary_text_stays_clean(run_employers: Run, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "hit"),
-    [("Goldman", True), ("Goldman's", True), ("Goldmans", True), ("Gold", False), ("man", False),
-     ("Goldmine", False), ("Goldmanite", False), ("Gold man", False), ("the goldman", True)],
-    ids=["whole", "possessive", "plural", "prefix", "suffix", "other-word", "longer-word", "two-words", "lower"],
+    [("Goldman", True), ("Goldman's", True), ("Goldmans", False), ("Goldmans'", False), ("Gold", False),
+     ("man", False), ("Goldmine", False), ("Goldmanite", False), ("Gold man", False), ("the goldman", True)],
+    ids=["whole", "possessive", "no-plural", "no-plural-possessive", "prefix", "suffix", "other-word",
+         "longer-word", "two-words", "lower"],
 )
 def test_word_boundaries_hold(text: str, hit: bool) -> None:
     matcher = TermMatcher([Term("Goldman", 0, fuzzy=True)])
@@ -145,3 +146,250 @@ def test_bundled_profiles_have_depth() -> None:
     for p in profiles.profiles:
         assert p.legal_names and p.email_domains and p.hosts and p.codenames and p.systems and p.clients
         assert p.reference_formats and p.employee_id_formats and p.context
+
+
+# -- glued punctuation: "$", "!", "|" before a name bound it unless they stand inside a word ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("|Northwind Bank|2014-2020|Treasury|", [("EMP201", "Northwind Bank")]),
+        ("Shares of $NWBK dropped.", [("EMP202", "NWBK")]),
+        ("Great employer!Northwind rocks.", [("EMP201", "Northwind")]),
+        ("| Northwind Bank | 2019 |", [("EMP201", "Northwind Bank")]),
+        ("We hedged with €NWBK futures.", [("EMP202", "NWBK")]),
+        ("|NWBK|NWB|", [("EMP202", "NWBK"), ("EMP202", "NWB")]),
+        ("Ask!NWBK desk", [("EMP202", "NWBK")]),
+        ("Trending: #NWBK and @Northwind, long +NWBK (NWBK)", [("EMP202", "NWBK"), ("EMP201", "Northwind"),
+                                                           ("EMP202", "NWBK"), ("EMP202", "NWBK")]),
+        ("Years at|Northw!nd|as analyst", [("EMP201", "Northw!nd")]),
+        ("No bank here: $100|200!", []),
+    ],
+    ids=["markdown-row", "cashtag", "bang-before-name", "spaced-cells", "euro-before-ticker", "pipes-round-tickers",
+         "bang-before-ticker", "hash-at-plus-paren", "bang-as-letter-inside-cell", "punctuation-alone"],
+)
+def test_glued_punctuation_keeps_the_word_boundary(run_employers: Run, text: str,
+                                                   expected: list[tuple[str, str]]) -> None:
+    assert spans(text, run_employers(text, NW)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [("Northw!nd", "Northw!nd"), ("NORTHW!ND", "NORTHW!ND"), ("$tripe Pay", "$tripe Pay"),
+     ("employer!Northw|nd", "Northw|nd"), ("x$tripe Pay", None), ("Stripe!Pay", None)],
+    ids=["bang-for-i", "caps", "dollar-at-word-start", "boundary-then-letter", "glued-to-a-word", "bang-between-words"],
+)
+def test_punctuation_still_reads_as_a_letter_where_it_can(text: str, hit: str | None) -> None:
+    matcher = TermMatcher([Term("Northwind", 0), Term("Stripe Pay", 1)])
+    found = [text[h.start:h.end] for h in matcher.match(text)]
+    assert found == ([] if hit is None else [hit])
+
+
+# -- identifiers in other clothes: a test-only profile ---------------------------------------------------------
+
+FENWICK = """\
+schema: screener-employer/1
+id: fenwick-marlow
+display_name: Fenwick Marlow
+description: A fictional law firm for these tests only.
+legal_names: [Fenwick Marlow LLP]
+names: [Fenwick Marlow]
+hosts: ["*.fm-intranet.example"]
+email_domains: [fenwickmarlow.example.com]
+reference_formats:
+  - name: matter-number
+    regex: '\\bFM-M-[0-9]{6}\\b'
+context: [matter]
+"""
+
+
+@pytest.fixture(scope="module")
+def run_fenwick(tmp_path_factory: pytest.TempPathFactory, ruleset: RuleSet) -> Run:
+    from screener.detect.base import ScanInput
+    from screener.model import Metadata
+    from screener.ruleset.schema import EmployerRule
+    from screener.text.normalize import normalize
+
+    folder = tmp_path_factory.mktemp("profiles")
+    (folder / "fenwick-marlow.yaml").write_text(FENWICK, encoding="utf-8")
+    rules = [r for r in ruleset.rules if isinstance(r, EmployerRule)]
+    det = employers.EmployerDetector(load_profiles(folder), rules, all_on=True)
+
+    def run(text: str) -> list[Finding]:
+        return list(det.detect(ScanInput(normalize(text), None, Metadata())))
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I trained at Fen–wick Marlow.", [("EMP201", "Fen–wick Marlow")]),
+        ("I trained at Fen-wick Marlow.", [("EMP201", "Fen-wick Marlow")]),
+        ("I trained at Fenwick & Marlow.", [("EMP201", "Fenwick & Marlow")]),
+        ("I trained at Fenwick and Marlow.", [("EMP201", "Fenwick and Marlow")]),
+        ("q=Fenwick%20Marlow&page=2", [("EMP201", "Fenwick%20Marlow")]),
+        ("I trained at Fenwick&#32;Marlow.", [("EMP201", "Fenwick&#32;Marlow")]),
+        ("The wiki on fm-intranet.example was slow.", [("EMP204", "fm-intranet.example")]),
+        ("See FM-M-2O4117 for the file.", [("EMP208", "FM-M-2O4117")]),
+        ("See FM M 204117 for the file.", [("EMP208", "FM M 204117")]),
+        ("I trained at Fenwick &amp; Marlow.", [("EMP201", "Fenwick &amp; Marlow")]),
+        ("I trained at Fen%2Dwick Marlow.", [("EMP201", "Fen%2Dwick Marlow")]),
+        ("I trained at Fen\u2011wick Marlow.", [("EMP201", "Fen\u2011wick Marlow")]),
+        ("I trained at Ｆｅｎｗｉｃｋ Ｍａｒｌｏｗ.", [("EMP201", "Ｆｅｎｗｉｃｋ Ｍａｒｌｏｗ")]),
+        ("I trained at Fenwick&nbsp;Marlow LLP.", [("EMP201", "Fenwick&nbsp;Marlow LLP")]),
+        ("I trained at &#70;enwick Marlow.", [("EMP201", "&#70;enwick Marlow")]),
+        ("Open https://fm-intranet.example/matters today", [("EMP204", "fm-intranet.example")]),
+        ("See FM–M–204117 for the file.", [("EMP208", "FM–M–204117")]),
+        ("See FM - M - 2O4I17 for the file.", [("EMP208", "FM - M - 2O4I17")]),
+    ],
+    ids=["en-dash-in-name", "hyphen-in-name", "ampersand", "and", "url-encoded", "html-entity", "bare-apex",
+         "letter-o-for-zero", "spaces-for-hyphens", "amp-entity", "url-encoded-hyphen", "non-breaking-hyphen",
+         "fullwidth", "nbsp-entity", "numeric-entity-letter", "apex-in-url", "en-dashes-in-number",
+         "spaced-hyphens-and-letters"],
+)
+def test_identifiers_in_other_clothes(run_fenwick: Run, text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, run_fenwick(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Fenwick and the Marlow estate", "Fenwick, Marlow and Hale were witnesses.", "See sfm-intranet.example.",
+     "fm-intranet.example.org is another firm's.", "Matter FM-M-20411 and FM M 2041178.",
+     "The FM radio played M 204117 times.", "Mail ops@fenwickmarlow.example.com"],
+    ids=["and-before-small-word", "comma-list", "longer-domain", "under-another-domain", "wrong-digit-count",
+         "words-between", "email-not-host"],
+)
+def test_other_clothes_stay_bounded(run_fenwick: Run, text: str) -> None:
+    found = spans(text, run_fenwick(text))
+    if text.startswith("Mail"):  # the e-mail domain, not the host pattern
+        assert found == [("EMP203", "ops@fenwickmarlow.example.com")]
+    else:
+        assert found == []
+
+
+# -- each term matched as its kind asks: no plural on names, exact letters in abbreviations, typing slips only --
+
+PARTY = {"schema": "screener-employer/1", "id": "party", "display_name": "Kestrel Licensing LLC",
+         "legal_names": ["Licensor", "Reseller", "Kestrel Licensing LLC", "Northwind"],
+         "abbreviations": ["ABCI", "ABC1X"], "tickers": ["KSTL"]}
+
+
+@pytest.fixture(scope="module")
+def run_party(ruleset: RuleSet) -> Run:
+    from screener.detect.base import ScanInput
+    from screener.model import Metadata
+    from screener.ruleset.employers import EmployerProfile, ProfileSet
+    from screener.ruleset.schema import EmployerRule
+    from screener.text.normalize import normalize
+
+    profiles = ProfileSet((EmployerProfile.model_validate(PARTY),), (), "")
+    det = employers.EmployerDetector(profiles, [r for r in ruleset.rules if isinstance(r, EmployerRule)],
+                                     all_on=True)
+
+    def run(text: str) -> list[Finding]:
+        return list(det.detect(ScanInput(normalize(text), None, Metadata())))
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The licensors agreed.", []),
+        ("All resellers must register.", []),
+        ("Contact ABCL today.", []),
+        ("Kestral Licensing LLC signed.", []),
+        ("The Licensor's rights survive.", [("EMP201", "Licensor's", "exact")]),
+        ("Contact ABCI today.", [("EMP202", "ABCI", "exact")]),
+        ("Kestrel Licnesing LLC signed.", [("EMP201", "Kestrel Licnesing LLC", "fuzzy")]),
+        ("Three KSTLs traded.", []),
+        ("KSTL's board met.", [("EMP202", "KSTL's", "exact")]),
+        ("Contact ABC1 today.", [("EMP202", "ABC1", "leetspeak")]),
+        ("Contact ABCIX or ABCLX today.", [("EMP202", "ABCIX", "leetspeak"), ("EMP202", "ABCLX", "leetspeak")]),
+        ("The Northwand fund, the Norrhwind fund.", [("EMP201", "Norrhwind", "fuzzy")]),
+        ("Kestrel Licensing LLCs", []),
+    ],
+    ids=["plural-role-word", "plural-role-word-2", "other-letter-in-abbreviation", "sibling-company",
+         "possessive-kept", "abbreviation-exact", "typing-slip", "plural-on-ticker", "possessive-ticker",
+         "digit-for-letter", "letters-for-the-term's-digit", "far-vowel-vs-neighbour-key",
+         "plural-on-legal-name"],
+)
+def test_terms_follow_their_kind(run_party: Run, text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = run_party(text)
+    assert [(c, s, f.evidence.method) for (c, s), f in zip(spans(text, found), found, strict=True)] == expected
+    for f in found:
+        exact = 0.9 if f.rule_id == "EMP201" else 0.75
+        assert (f.score < exact) is (f.evidence.method == "fuzzy")
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [("Nortwhind", True), ("Northwinf", False), ("Norrhwind", True), ("Northwand", False), ("Nortwind", True),
+     ("Northwinnd", True), ("Hartwell Vpss", False), ("Hartwel Voss", True)],
+    ids=["transposition", "edit-at-end-is-inflection", "neighbour-key", "far-vowel", "dropped", "doubled",
+         "slip-in-four-letter-word", "slip-in-long-word"],
+)
+def test_fuzzy_accepts_typing_slips_only(text: str, hit: bool) -> None:
+    matcher = TermMatcher([Term("Northwind", 0, fuzzy=True), Term("Hartwell Voss", 1, fuzzy=True)])
+    hits = matcher.match(text)
+    assert bool(hits) is hit
+    assert all(h.method == "fuzzy" for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The project kestrel survey counted birds.", []),
+        ("Project Kestrel slipped.", [("EMP205", "Project Kestrel")]),
+        ("PROJECT KESTREL RUNBOOK", [("EMP205", "PROJECT KESTREL")]),
+        ("We moved project kestrel to the trading desk.", [("EMP205", "project kestrel")]),
+        ("An operation bluewater crews train for.", []),
+        ("pr0ject k3strel went live", []),
+        ("Pr0ject K3strel went live", [("EMP205", "Pr0ject K3strel")]),
+    ],
+    ids=["ordinary-phrase", "capitalised", "all-caps", "context-word", "other-codename-lower", "leet-lower",
+         "leet-capitalised"],
+)
+def test_codenames_need_capitals_or_context(run_employers: Run, text: str,
+                                            expected: list[tuple[str, str]]) -> None:
+    assert spans(text, run_employers(text, NW)) == expected
+
+
+def test_plural_is_a_weaker_variant_where_the_kind_has_one(run_employers: Run) -> None:
+    exact = run_employers("One LedgerWatch alert.", NW)
+    plural = run_employers("Two LedgerWatches alerted.", NW)
+    assert [f.evidence.method for f in exact] == ["exact"] and [f.evidence.method for f in plural] == ["plural"]
+    assert plural[0].score < exact[0].score
+    assert run_employers("Two Northwinds merged.", NW) == []  # a firm's name has no plural
+
+
+@pytest.mark.parametrize(
+    ("hosts", "text", "expected"),
+    [(["*.fm-intranet.example"], "See fm-intranet.example now", [("EMP204", "fm-intranet.example")]),
+     (["*.fm-intranet.example"], "See wiki.fm-intranet.example now", [("EMP204", "wiki.fm-intranet.example")]),
+     (["*.fm-intranet.example"], "Mail ops@fm-intranet.example now", [("EMP204", "ops@fm-intranet.example")]),
+     (["*.fm-intranet.example"], "Mail ops@wiki.fm-intranet.example now", [("EMP204", "ops@wiki.fm-intranet.example")]),
+     (["*.fenwickmarlow.example.com"], "Mail ops@fenwickmarlow.example.com",
+      [("EMP203", "ops@fenwickmarlow.example.com")]),
+     (["*.fenwickmarlow.example.com"], "See fenwickmarlow.example.com", [("EMP203", "fenwickmarlow.example.com")]),
+     (["*.fenwickmarlow.example.com"], "See dms.fenwickmarlow.example.com",
+      [("EMP204", "dms.fenwickmarlow.example.com")])],
+    ids=["bare-apex", "sub-host", "address-at-apex", "address-at-sub-host", "apex-is-email-domain",
+         "email-domain-bare", "sub-host-of-email-domain"],
+)
+def test_host_pattern_covers_its_apex_but_not_its_email_domain(ruleset: RuleSet, hosts: list[str], text: str,
+                                                               expected: list[tuple[str, str]]) -> None:
+    from screener.detect.base import ScanInput
+    from screener.model import Metadata
+    from screener.ruleset.employers import EmployerProfile, ProfileSet
+    from screener.ruleset.schema import EmployerRule
+    from screener.text.normalize import normalize
+
+    profile = EmployerProfile.model_validate({"schema": "screener-employer/1", "id": "fm", "display_name": "FM",
+                                              "legal_names": ["Fenwick Marlow LLP"], "hosts": hosts,
+                                              "email_domains": ["fenwickmarlow.example.com"]})
+    det = employers.EmployerDetector(ProfileSet((profile,), (), ""),
+                                     [r for r in ruleset.rules if isinstance(r, EmployerRule)], all_on=True)
+    assert spans(text, list(det.detect(ScanInput(normalize(text), None, Metadata())))) == expected

@@ -81,7 +81,8 @@ def _profile_terms() -> list[tuple[str, str, str]]:
 
 
 TERMS = _profile_terms()
-TERM_DISGUISES = ("plain", "zero-width", "cyrillic", "fullwidth", "leetspeak", "letter-spacing", "base64")
+TERM_DISGUISES = ("plain", "zero-width", "cyrillic", "fullwidth", "leetspeak", "letter-spacing", "base64",
+                  "html-entity", "url-encoded")
 
 
 @pytest.mark.parametrize("disguise", TERM_DISGUISES)

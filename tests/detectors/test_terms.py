@@ -11,20 +11,20 @@ from hypothesis import strategies as st
 from screener.detect.base import Detector, DocChunk, NlpResult, ScanInput
 from screener.detect.encoded import Budget, decoded_runs
 from screener.detect.terms import Term, TermMatcher
-from screener.detect.views import joined_view, main_view, squeeze
+from screener.detect.views import joined_view, main_view, reference_view, squeeze
 from screener.model import Metadata
 from screener.text.normalize import normalize
 from tests.detectors.rules_support import Run
 
-TEXT = st.text(alphabet=st.sampled_from(list("abcN0 1l.-@()dot\n\u200bαо")), max_size=80)
+TEXT = st.text(alphabet=st.sampled_from(list("abcN0 1l.-@()dot\n\u200bαо&#32;%2D$|!O\u2013")), max_size=80)
 
 
 @settings(max_examples=200, deadline=None)
 @given(TEXT)
 def test_view_maps_are_total_and_monotonic(raw: str) -> None:
     base = normalize(raw).text
-    for view in (main_view(base), joined_view(base)):
-        assert len(view.starts) == len(view.ends) == len(view.text)
+    for view in (main_view(base), main_view(base, punct=True), joined_view(base), reference_view(joined_view(base))):
+        assert len(view.starts) == len(view.ends) == len(view.text) == len(view.cased)
         assert all(0 <= s < e <= len(base) for s, e in zip(view.starts, view.ends, strict=True))
         assert list(view.starts) == sorted(view.starts)
     sq = squeeze(main_view(base))
@@ -81,3 +81,32 @@ def test_org_entity_corroborates(run_employers: Run, employer_detector: Detector
 def test_at_dot_disguise_is_undone_only_around_addresses(text: str, expected: str) -> None:
     # The main view is also lower-cased and leet-folded ("l" and "i" share one class).
     assert main_view(text).text == expected.replace("l", "i")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Fenwick&#32;Marlow", "fenwick mariow"), ("Fenwick%20Marlow", "fenwick mariow"),
+     ("Fen%2Dwick &amp; Co", "fen-wick & co"), ("&#x46;enwick&shy;s", "fenwicks"), ("a&nbsp;b", "a b"),
+     ("&#8211;", "-"), ("&nosuch; 100%", "&nosuch; ioo%"), ("%C3%A9", "%ce%ag"),
+     ("$NWBK |Northwind| G!ldman", "$nwbk |northwind| g!idman")],
+    ids=["numeric-space", "percent-space", "percent-dash-amp", "hex-letter-and-soft-hyphen", "nbsp", "en-dash",
+         "unknown-and-bare-percent", "non-ascii-percent-left", "punctuation-kept"],
+)
+def test_main_view_decodes_escapes_and_keeps_punctuation(text: str, expected: str) -> None:
+    view = main_view(text)
+    assert view.text == expected
+    assert view.to_base(0, len(view.text)) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("FM M 2O4117", "FM-M-204117"), ("FM – M – 204117", "FM-M-204117"), ("CQ2O4I17", "CQ204117"),
+     ("10482.OO31 HV", "10482.0031-HV"), ("INC_NWB_2045II", "INC-NWB-204511"), ("BOSS Inc", "BOSS-Inc")],
+    ids=["spaces-and-o", "spaced-en-dashes", "glued-letters", "dot-kept", "underscores-and-i", "no-digit-no-fold"],
+)
+def test_reference_view_reads_separators_and_digit_lookalikes(text: str, expected: str) -> None:
+    from screener.detect.views import identity_view
+
+    view = reference_view(identity_view(text))
+    assert view.text == expected
+    assert view.to_base(0, len(view.text)) == (0, len(text))
