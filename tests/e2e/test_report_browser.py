@@ -113,22 +113,53 @@ def test_examples_report_renders(examples_report: Path, tmp_path: Path) -> None:
 IDS = ["analyst_notes.txt", "banker_process.txt", "consultant_report.md", "form-001", "form-002", "form-003"]
 
 
-@pytest.mark.parametrize(("radio", "shown"), [
-    ("fv-all", IDS),
-    ("fv-allow", ["form-002"]),
-    ("fv-redact", ["banker_process.txt", "consultant_report.md", "form-003"]),
-    ("fv-block", ["analyst_notes.txt"]),
-    ("fc-personal-data", ["analyst_notes.txt", "banker_process.txt", "consultant_report.md", "form-001",
-                          "form-003"]),
-    ("fc-secret", ["analyst_notes.txt"]),
-    ("fc-proprietary-fragment", []),
-], ids=["all", "verdict-allow", "verdict-redact", "verdict-block", "category-personal-data",
-        "category-secret", "category-fragment-none"])
-def test_filters_hide_what_does_not_match(examples_report: Path, tmp_path: Path, radio: str,
-                                          shown: list[str]) -> None:
-    """The CSS-only filters, as the browser lays them out: printed to PDF, hidden submissions are absent."""
+def _verdicts_and_categories() -> dict[str, tuple[str, set[str]]]:
+    """Each listed submission's verdict and finding categories, from the same screen as the report."""
+    from screener.engine import Screener
+    from screener.inputs import iter_paths
+
+    engine = Screener.from_config()
+    examples = Path(os.path.relpath(ROOT / "examples"))
+    out = {}
+    for r in engine.screen_many(iter_paths([examples], engine.config)):
+        short = next((i for i in IDS if r.submission_id.endswith(i)), None)
+        if short is not None:
+            out[short] = (r.verdict.value, {d.finding.category.value for d in r.decisions})
+    return out
+
+
+@pytest.fixture(scope="module")
+def screened() -> dict[str, tuple[str, set[str]]]:
+    return _verdicts_and_categories()
+
+
+@pytest.mark.parametrize(("radio", "want"), [
+    ("fv-all", None),
+    ("fv-allow", ("verdict", "allow")),
+    ("fv-redact", ("verdict", "redact")),
+    ("fv-flag", ("verdict", "flag")),
+    ("fv-block", ("verdict", "block")),
+    ("fc-personal-data", ("category", "personal-data")),
+    ("fc-secret", ("category", "secret")),
+    ("fc-employer-identifier", ("category", "employer-identifier")),
+], ids=["all", "verdict-allow", "verdict-redact", "verdict-flag", "verdict-block", "category-personal-data",
+        "category-secret", "category-employer"])
+def test_filters_hide_what_does_not_match(examples_report: Path, screened: dict[str, tuple[str, set[str]]],
+                                          tmp_path: Path, radio: str, want: tuple[str, str] | None) -> None:
+    """The CSS-only filters, as the browser lays them out: printed to PDF, hidden submissions are absent. What
+    each filter must show is read off the screen's own results, so a change of verdicts cannot leave it stale;
+    every filter but "all" must hide at least one submission and show at least one, or it tests nothing."""
     from pypdf import PdfReader
 
+    assert set(screened) == set(IDS)
+    if want is None:
+        shown = list(IDS)
+    elif want[0] == "verdict":
+        shown = [i for i, (v, _) in screened.items() if v == want[1]]
+    else:
+        shown = [i for i, (_, cats) in screened.items() if want[1] in cats]
+    if want is not None:
+        assert 0 < len(shown) < len(IDS), (radio, shown)
     group = radio.split("-")[0]
     page = examples_report.read_text(encoding="utf-8")
     page = page.replace(f'id="{group}-all" checked', f'id="{group}-all"')

@@ -245,7 +245,8 @@ def test_part_at_names_labelled_lines() -> None:
 
 
 def _finding(part: str | None) -> Finding:
-    return Finding("PII101", Category.PERSONAL_DATA, Span(0, 4), 0.9, Evidence("pii", "regex", "EMAIL_ADDRESS"), part)
+    return Finding("PII101", Category.PERSONAL_DATA, Span(0, 4), 0.9, Evidence("pii", "regex", "EMAIL_ADDRESS"),
+                   part=part)
 
 
 def test_part_is_in_json_only_when_set() -> None:
