@@ -6,9 +6,10 @@ distinct personalisation per kind of record, so that no record can stand in for 
 - the *manifest MAC* covers every manifest field (parameters, counts and the digests below);
 - the *postings* are cut into ``2**bucket_bits`` buckets by the top bits of their hash; as a posting's hash
   leads its primary key, a bucket is one contiguous key range of the postings table, read by one range scan.
-  Each bucket's row count and digest (in key order) is a row of the ``buckets`` table; the digest of that
-  whole table is in the manifest. ``bucket_bits`` is chosen at build so that a bucket holds about
-  ``BUCKET_TARGET`` postings;
+  Each bucket's row count and digest (in key order, keyed, covering its number and count, so that a row
+  cannot stand in for another) is a row of the ``buckets`` table; the digest of that whole table is in the
+  manifest. ``bucket_bits`` is chosen at build so that a bucket holds at most ``BUCKET_TARGET`` postings
+  on average;
 - the ``frequent`` table has one digest in the manifest;
 - each document row carries a MAC of its metadata (id, reference, text digest, term count, sections, the
   digest of its term offsets), and its text and offsets are checked against their digests when read.
@@ -25,8 +26,8 @@ import struct
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-BUCKET_TARGET = 256
-MAX_BUCKET_BITS = 16
+BUCKET_TARGET = 16
+MAX_BUCKET_BITS = 20
 _SIGN = 1 << 63
 
 
@@ -40,7 +41,9 @@ def keyed(key: bytes, person: bytes, *parts: bytes) -> str:
 
 
 def bucket_bits(postings: int) -> int:
-    """Bits of the hash that name a bucket: about BUCKET_TARGET postings per bucket, at most 2**16 buckets."""
+    """Bits of the hash that name a bucket: at most BUCKET_TARGET postings a bucket on average (a lookup
+    checks a whole bucket the first time it reads one), at most 2**20 buckets (then 10M postings: 10 a
+    bucket)."""
     bits = 0
     while bits < MAX_BUCKET_BITS and postings > BUCKET_TARGET << bits:
         bits += 1

@@ -9,16 +9,18 @@ What opening guarantees (FingerprintStore.open), and what only ``verify`` does:
 
 - always: the file's length agrees with its SQLite header; the tables exist; the manifest is of this format,
   its MAC (keyed by the store's key) matches, so no parameter, count or digest was edited; the key is the
-  one the store was built with; the document count, the buckets table (digest, row count, postings it adds
-  up to) and the ``frequent`` table (digest) are as built; SQLite's quick_check passes on the small tables;
+  one the store was built with; the document count and the ``frequent`` table (its digest) are as built;
+  SQLite's quick_check passes on the small tables (manifest, key, frequent);
 - a store up to ``checks.FULL_CHECK_BYTES`` (and any store opened for writing, so that a commit never seals
-  damage) is then checked in full: SQLite's integrity_check of every page and index, every bucket's postings,
-  every document row, text and term offsets against their digests;
-- a larger store is checked part by part as it is read: a lookup reads a bucket's postings only after the
-  whole bucket matched its digest (once per bucket and open store), a document's metadata, text and offsets
-  only after they matched theirs. Damage in parts a submission never reads cannot change its result;
-- ``verify`` checks everything, whatever the size: SQLite's integrity_check, every digest above, the
-  ``frequent`` table recomputed from the postings, the counts, and the content sha256.
+  damage) is then checked in full: SQLite's integrity_check of every page and index, every bucket of
+  postings, every document row, text and term offsets against their digests;
+- a larger store is checked part by part as it is read: a lookup reads postings only from buckets whose
+  whole content matched their digest (each bucket once per open store, about 16 postings a bucket), a
+  document's metadata, text and offsets only after they matched theirs. Damage in parts a submission does
+  not read cannot change its result; the cost is bounded by what the submission reads;
+- ``verify`` checks everything, whatever the size: SQLite's integrity_check, every digest above, the buckets
+  table against the manifest, the ``frequent`` table recomputed from the postings, the counts, and the
+  content sha256.
 
 A pack opened without its key (``check_key=False``, for ``corpus info``) gets only the unkeyed checks and
 cannot be matched against.
@@ -115,7 +117,8 @@ class FingerprintStore:
         self._lock = threading.Lock()
         self._docs: dict[int, DocInfo] | None = None
         self._frequent: frozenset[int] | None = None
-        self._buckets: dict[int, tuple[int, str]] | None = None  # as recorded by the build, once checked
+        self._keyed = False  # opened with its key and checked: may be matched against
+        self._all_checked = False  # every bucket's postings matched their digest
         self._checked: set[int] = set()  # buckets whose postings matched their digest
 
     # -- creation and opening -------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ class FingerprintStore:
             conn.execute("INSERT INTO corpus_key VALUES (?)", (key,))
         conn.commit()
         store = cls(path, conn, manifest, key)
-        store._buckets = {}
+        store._keyed = store._all_checked = True
         return store
 
     @classmethod
@@ -206,22 +209,17 @@ class FingerprintStore:
             if problems:
                 raise _damaged(self.path, problems)
             return
-        rows = checks.read_buckets(conn)
-        problems += checks.buckets_problems(rows, m, self.key)
         frequent = checks.frequent_rows(conn)
         if not hmac.compare_digest(table_digest(self.key, b"screener-frequnt", frequent), m.frequent):
             problems.append("the frequent table differs from the manifest's digest")
+        if full:
+            problems += checks.buckets_problems(conn, m, self.key)
+            problems += checks.docs_problems(conn, self.key)
         if problems:
             raise _damaged(self.path, problems)
-        self._buckets = {b: (n, d) for b, n, d in rows}
         self._frequent = frozenset(h for h, _, _ in frequent)
-        if full:
-            for bucket, expected in self._buckets.items():
-                if problem := checks.bucket_problem(conn, self.key, bucket, m.bucket_bits, expected):
-                    raise _damaged(self.path, [problem])
-                self._checked.add(bucket)
-            if problems := checks.docs_problems(conn, self.key):
-                raise _damaged(self.path, problems)
+        self._keyed = True
+        self._all_checked = full
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -301,8 +299,7 @@ class FingerprintStore:
             conn.executemany("INSERT INTO manifest VALUES (?, ?)", self.manifest.to_rows())
             conn.commit()
             self._frequent = frozenset(h for h, _, _ in frequent)
-            self._buckets = {b: (n, d) for b, n, d in buckets}
-            self._checked = set(self._buckets)
+            self._all_checked = True
         return self.manifest
 
     def verify(self) -> list[str]:
@@ -371,13 +368,17 @@ class FingerprintStore:
 
     def _check_buckets(self, hashes: Iterable[int]) -> None:
         """Check, once per open store, every bucket that ``hashes`` fall in (caller holds the lock)."""
-        if self._buckets is None:
+        if not self._keyed or self.key is None:
             raise StoreError(f"{self.path}: opened without its key, it cannot be matched against", code="E416")
-        assert self.key is not None
+        if self._all_checked:
+            return
         bits = self.manifest.bucket_bits
-        for bucket in sorted({bucket_of(h, bits) for h in hashes} - self._checked):
-            expected = self._buckets.get(bucket, (0, ""))
-            if problem := checks.bucket_problem(self._conn, self.key, bucket, bits, expected):
+        todo = sorted({bucket_of(h, bits) for h in hashes} - self._checked)
+        expected = checks.expected_buckets(self._conn, todo)
+        found = checks.many_buckets_rows(self._conn, todo, bits)
+        for bucket in todo:
+            if problem := checks.bucket_problem(self._conn, self.key, bucket, bits, expected.get(bucket),
+                                                found[bucket]):
                 raise _damaged(self.path, [problem])
             self._checked.add(bucket)
 
