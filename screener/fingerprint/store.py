@@ -14,10 +14,12 @@ What opening guarantees (FingerprintStore.open), and what only ``verify`` does:
 - a store up to ``checks.FULL_CHECK_BYTES`` (and any store opened for writing, so that a commit never seals
   damage) is then checked in full: SQLite's integrity_check of every page and index, every bucket of
   postings, every document row, text and term offsets against their digests;
-- a larger store is checked part by part as it is read: a lookup reads postings only from buckets whose
-  whole content matched their digest (each bucket once per open store, about 16 postings a bucket), a
-  document's metadata, text and offsets only after they matched theirs. Damage in parts a submission does
-  not read cannot change its result; the cost is bounded by what the submission reads;
+- a larger store is checked part by part as it is read: a lookup answers from the whole buckets its
+  hashes fall in (about 16 postings a bucket), read and matched against their digests in the same read, so
+  neither a posting nor the absence of one comes from an unchecked part; a document's metadata, text and
+  offsets are used only after they matched theirs, and a document that postings name must exist. Damage
+  in parts a submission does not read cannot change its result; the cost is one range search per distinct
+  hash of the submission;
 - ``verify`` checks everything, whatever the size: SQLite's integrity_check, every digest above, the buckets
   table against the manifest, the ``frequent`` table recomputed from the postings, the counts, and the
   content sha256.
@@ -118,8 +120,7 @@ class FingerprintStore:
         self._docs: dict[int, DocInfo] | None = None
         self._frequent: frozenset[int] | None = None
         self._keyed = False  # opened with its key and checked: may be matched against
-        self._all_checked = False  # every bucket's postings matched their digest
-        self._checked: set[int] = set()  # buckets whose postings matched their digest
+        self._all_checked = False  # checked in full: SQLite's integrity_check and every digest
 
     # -- creation and opening -------------------------------------------------------------------------------
     @classmethod
@@ -144,11 +145,13 @@ class FingerprintStore:
     @classmethod
     def open(
         cls, path: Path, key: bytes | None = None, writable: bool = False, check_key: bool = True,
-        check: bool = True,
+        check: bool = True, full_check: bool | None = None,
     ) -> FingerprintStore:
         """Open and check a store (see the module docstring for what the checks guarantee). ``key`` is required
         for packs (indexes carry their own) unless ``check_key`` is false (inspection needs no key; matching
         does). ``check=False`` only reads the manifest, for ``verify`` to list every problem itself.
+        ``full_check`` forces the full check at open (True) or part-by-part checks (False) whatever the size;
+        a store opened for writing is always checked in full.
 
         Raises StoreError: E415 missing, E413 unreadable or truncated, E410 not a store, E411 other format
         version, E412 bad manifest, E416 missing or wrong key, E417 damaged or edited.
@@ -160,7 +163,7 @@ class FingerprintStore:
             raise StoreError(f"{path} is not a readable fingerprint store ({problems[0]})", code="E413")
         conn = _connect(path, readonly=not writable)
         try:
-            store = cls._open(path, conn, key, writable, check_key, check)
+            store = cls._open(path, conn, key, writable, check_key, check, full_check)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{path} is corrupt ({exc})", code="E413") from exc
@@ -171,7 +174,7 @@ class FingerprintStore:
 
     @classmethod
     def _open(cls, path: Path, conn: sqlite3.Connection, key: bytes | None, writable: bool, check_key: bool,
-              check: bool) -> FingerprintStore:
+              check: bool, full_check: bool | None) -> FingerprintStore:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables >= _TABLES:
             raise StoreError(f"{path} is not a screener fingerprint store (no manifest)", code="E410")
@@ -191,7 +194,9 @@ class FingerprintStore:
             raise _damaged(path, ["the manifest does not match its MAC"])
         store = cls(path, conn, manifest, key)
         if check:
-            store._check_open(full=writable or path.stat().st_size <= checks.FULL_CHECK_BYTES)
+            if full_check is None:
+                full_check = writable or path.stat().st_size <= checks.FULL_CHECK_BYTES
+            store._check_open(full=full_check or writable)
         return store
 
     def _check_open(self, full: bool) -> None:
@@ -318,26 +323,41 @@ class FingerprintStore:
         sections = tuple((int(a), int(b), str(c)) for a, b, c in json.loads(row[4]))
         return DocInfo(row[0], row[1], row[3], sections, bool(row[5]))
 
+    def _missing(self, doc: int) -> None:
+        """A document id that postings name has no row: the store is damaged (a checked store's postings
+        only name documents it holds)."""
+        if self._keyed:
+            raise _damaged(self.path, [f"document row {doc} named by postings is missing"])
+
     def documents(self) -> dict[int, DocInfo]:
+        """Every document's metadata, each row checked against its MAC, their number against the manifest."""
         with self._lock, self._reading():
             if self._docs is None:
                 rows = self._conn.execute(f"SELECT {DOC_COLUMNS} FROM docs").fetchall()
+                if self._keyed and len(rows) != self.manifest.docs:
+                    raise _damaged(self.path, [f"{len(rows)} document rows read, the manifest says "
+                                               f"{self.manifest.docs}"])
                 self._docs = {r[0]: self._doc_info(r) for r in rows}
             return self._docs
 
     def document(self, doc: int) -> DocInfo | None:
-        """One document's metadata (without loading every document's)."""
+        """One document's metadata (without loading every document's), checked against its MAC. Raises
+        StoreError E417 when the row is missing or differs (None only for a store opened without its key)."""
         if self._docs is not None:
             return self._docs.get(doc)
         with self._lock, self._reading():
             r = self._conn.execute(f"SELECT {DOC_COLUMNS} FROM docs WHERE id = ?", (doc,)).fetchone()
-            return None if r is None else self._doc_info(r)
+            if r is None:
+                self._missing(doc)
+                return None
+            return self._doc_info(r)
 
     def offsets(self, doc: int) -> array[int] | None:
         """Original character offset of each term of a long indexed document (None for short ones, packs)."""
         with self._lock, self._reading():
             row = self._conn.execute(f"SELECT {DOC_COLUMNS}, offsets FROM docs WHERE id = ?", (doc,)).fetchone()
             if row is None:
+                self._missing(doc)
                 return None
             self._doc_info(row[:8])
             if not checks.offsets_ok(row[8], row[6]):
@@ -352,6 +372,7 @@ class FingerprintStore:
         with self._lock, self._reading():
             row = self._conn.execute(f"SELECT {DOC_COLUMNS}, text FROM docs WHERE id = ?", (doc,)).fetchone()
             if row is None:
+                self._missing(doc)
                 return None
             self._doc_info(row[:8])
             if not checks.text_ok(row[8], row[2]):
@@ -366,32 +387,36 @@ class FingerprintStore:
                 self._frequent = frozenset(r[0] for r in self._conn.execute("SELECT hash FROM frequent"))
             return self._frequent
 
-    def _check_buckets(self, hashes: Iterable[int]) -> None:
-        """Check, once per open store, every bucket that ``hashes`` fall in (caller holds the lock)."""
-        if not self._keyed or self.key is None:
-            raise StoreError(f"{self.path}: opened without its key, it cannot be matched against", code="E416")
-        if self._all_checked:
-            return
+    def _checked_postings(self, hashes: list[int]) -> list[tuple[int, int, int]]:
+        """The postings of ``hashes`` taken from whole buckets that matched their digest in this same read, so
+        that no answer (and no absence) comes from a part of the b-tree that was not checked. Caller holds
+        the lock."""
+        assert self.key is not None
         bits = self.manifest.bucket_bits
-        todo = sorted({bucket_of(h, bits) for h in hashes} - self._checked)
-        expected = checks.expected_buckets(self._conn, todo)
-        found = checks.many_buckets_rows(self._conn, todo, bits)
-        for bucket in todo:
+        buckets = sorted({bucket_of(h, bits) for h in hashes})
+        expected = checks.expected_buckets(self._conn, buckets)
+        found = checks.many_buckets_rows(self._conn, buckets, bits)
+        for bucket in buckets:
             if problem := checks.bucket_problem(self._conn, self.key, bucket, bits, expected.get(bucket),
                                                 found[bucket]):
                 raise _damaged(self.path, [problem])
-            self._checked.add(bucket)
+        wanted = set(hashes)
+        return [row for bucket in buckets for row in found[bucket] if row[0] in wanted]
 
     def lookup(self, hashes: Iterable[int], skip_frequent: bool = True) -> Iterator[tuple[int, int, int]]:
-        """``(hash, doc, pos)`` postings of the given hashes (without the frequent ones, by default), read only
-        from buckets whose postings matched their digest."""
+        """``(hash, doc, pos)`` postings of the given hashes (without the frequent ones, by default). In a store
+        checked in full when opened they are read directly; in a larger one, from whole buckets that matched
+        their digest in the same read (see the module docstring)."""
+        if not self._keyed or self.key is None:
+            raise StoreError(f"{self.path}: opened without its key, it cannot be matched against", code="E416")
         skip = self.frequent() if skip_frequent else frozenset()
         unique = sorted(set(hashes) - skip)
-        with self._lock, self._reading():
-            self._check_buckets(unique)
         for i in range(0, len(unique), _CHUNK):
             part = unique[i : i + _CHUNK]
-            sql = f"SELECT hash, doc, pos FROM postings WHERE hash IN ({','.join('?' * len(part))})"
             with self._lock, self._reading():
-                rows = self._conn.execute(sql, part).fetchall()
+                if not self._all_checked:
+                    rows = self._checked_postings(part)
+                else:
+                    sql = f"SELECT hash, doc, pos FROM postings WHERE hash IN ({','.join('?' * len(part))})"
+                    rows = self._conn.execute(sql, part).fetchall()
             yield from rows

@@ -81,6 +81,14 @@ def failed_closed(result: str) -> bool:
     return result.startswith(("refused E4", "unscanned"))
 
 
+def verify_fails(path: Path) -> bool:
+    """`corpus verify` refuses the store or lists problems."""
+    try:
+        return bool(corpus.verify(path)[1])
+    except ScreenerError as exc:
+        return exc.code.startswith("E4")
+
+
 def sql(*statements: str) -> Callable[[Path], None]:
     def run(path: Path) -> None:
         with sqlite3.connect(path) as conn:
@@ -150,6 +158,7 @@ def test_random_page_damage_never_reads_as_no_matches(pristine: Path, tmp_path: 
     # a byte SQLite never reads (a freed cell) changes nothing: the store gives its intact answer
     harmless = dump(path) == before and result == INTACT
     assert failed_closed(result) or harmless, result
+    assert harmless or verify_fails(path)
 
 
 @pytest.mark.parametrize(
@@ -163,6 +172,7 @@ def test_truncated_store_is_refused(pristine: Path, tmp_path: Path, rules: RuleS
     data = path.read_bytes()
     path.write_bytes(data[: cut(len(data))])
     assert failed_closed(outcome(path, rules))
+    assert verify_fails(path)
 
 
 # -- edits that keep SQLite's own structure valid ---------------------------------------------------------------
@@ -202,6 +212,7 @@ def test_edited_store_is_refused(pristine: Path, tmp_path: Path, rules: RuleSet,
     path = copy_store(pristine, tmp_path)
     edit(path)
     assert failed_closed(outcome(path, rules))
+    assert verify_fails(path)
 
 
 # -- wrong keys and foreign files -------------------------------------------------------------------------------
@@ -264,6 +275,7 @@ def test_wrong_key_or_foreign_file_is_refused(pristine: Path, tmp_path: Path, ru
     damage(path)
     result = outcome(path, rules)
     assert result.startswith("refused E4"), result
+    assert verify_fails(path)
 
 
 # -- the issue's reproduction on a copy of the demo index -------------------------------------------------------
