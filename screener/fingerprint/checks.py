@@ -202,6 +202,29 @@ def content_sha256(conn: sqlite3.Connection) -> str:
     return digest.hexdigest()
 
 
+def open_problems(conn: sqlite3.Connection, m: Manifest, key: bytes | None,
+                  full: bool) -> tuple[list[str], frozenset[int]]:
+    """What opening checks after SQLite's own check (FingerprintStore.open): the document count, the frequent
+    table's digest, and when ``full`` every bucket and document; without a key (a pack opened for inspection)
+    the unkeyed counts only. Returns the problems and the frequent fingerprints."""
+    problems: list[str] = []
+    docs = conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+    if docs != m.docs:
+        problems.append(f"{docs} documents, the manifest says {m.docs}")
+    if key is None:
+        postings = conn.execute("SELECT count(*) FROM postings").fetchone()[0]
+        if postings != m.postings:
+            problems.append(f"{postings} postings, the manifest says {m.postings}")
+        return problems, frozenset()
+    frequent = frequent_rows(conn)
+    if not hmac.compare_digest(table_digest(key, b"screener-frequnt", frequent), m.frequent):
+        problems.append("the frequent table differs from the manifest's digest")
+    if full and not problems:
+        problems += buckets_problems(conn, m, key)
+        problems += docs_problems(conn, key)
+    return problems, frozenset(h for h, _, _ in frequent)
+
+
 def verify(conn: sqlite3.Connection, path: Path, m: Manifest, key: bytes | None, frequent_docs: int) -> list[str]:
     """Every check, whatever the store's size; at most 10 problems of a kind."""
     problems = file_problems(path)

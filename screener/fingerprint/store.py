@@ -30,7 +30,6 @@ cannot be matched against.
 
 from __future__ import annotations
 
-import hmac
 import json
 import sqlite3
 import threading
@@ -200,31 +199,16 @@ class FingerprintStore:
         return store
 
     def _check_open(self, full: bool) -> None:
-        conn, m = self._conn, self.manifest
-        problems = checks.sqlite_check(conn, () if full else checks.SMALL_TABLES)
+        problems = checks.sqlite_check(self._conn, () if full else checks.SMALL_TABLES)
         if problems:
             raise StoreError(f"{self.path} is corrupt ({problems[0]})", code="E413")
-        docs = conn.execute("SELECT count(*) FROM docs").fetchone()[0]
-        if docs != m.docs:
-            problems.append(f"{docs} documents, the manifest says {m.docs}")
-        if self.key is None:  # a pack opened for inspection: the unkeyed counts only
-            postings = conn.execute("SELECT count(*) FROM postings").fetchone()[0]
-            if postings != m.postings:
-                problems.append(f"{postings} postings, the manifest says {m.postings}")
-            if problems:
-                raise _damaged(self.path, problems)
-            return
-        frequent = checks.frequent_rows(conn)
-        if not hmac.compare_digest(table_digest(self.key, b"screener-frequnt", frequent), m.frequent):
-            problems.append("the frequent table differs from the manifest's digest")
-        if full:
-            problems += checks.buckets_problems(conn, m, self.key)
-            problems += checks.docs_problems(conn, self.key)
+        problems, frequent = checks.open_problems(self._conn, self.manifest, self.key, full)
         if problems:
             raise _damaged(self.path, problems)
-        self._frequent = frozenset(h for h, _, _ in frequent)
-        self._keyed = True
-        self._all_checked = full
+        if self.key is not None:
+            self._frequent = frequent
+            self._keyed = True
+            self._all_checked = full
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
