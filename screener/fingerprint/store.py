@@ -131,6 +131,8 @@ class FingerprintStore:
             create_private(path)
         except FileExistsError:
             raise StoreError(f"{path} already exists (use `corpus add` to extend it)", code="E414") from None
+        except OSError as exc:
+            raise StoreError(f"cannot create {path} ({exc.__class__.__name__})", code="E413") from exc
         conn = _connect(path, readonly=False)
         conn.executescript(_SCHEMA)
         conn.executemany("INSERT INTO manifest VALUES (?, ?)", manifest.to_rows())

@@ -68,10 +68,11 @@ def test_verify_fails_on_tampering(built: Path) -> None:
     [
         (("info", "nowhere.db"), "does not exist"),
         (("build", "nowhere.txt", "--name", "x", "--out", "{tmp}/x.db"), "no document could be added"),
+        (("build", "{tmp}", "--name", "x", "--out", "{tmp}/no/such/dir/x.db"), "cannot create"),
         (("fingerprint", "{tmp}", "--key-file", "{tmp}/k.key", "--out", "{tmp}/x.db"), "must name a .pack"),
         (("fingerprint", "{tmp}", "--key-file", "{tmp}/absent.key", "--out", "{tmp}/x.pack"), "cannot read key"),
     ],
-    ids=["missing-store", "nothing-readable", "pack-suffix", "missing-key"],
+    ids=["missing-store", "nothing-readable", "no-such-directory", "pack-suffix", "missing-key"],
 )
 def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     (tmp_path / "a.txt").write_text(ONBOARDING, encoding="utf-8")
