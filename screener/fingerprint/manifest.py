@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from screener.errors import StoreError
-from screener.fingerprint.integrity import keyed
+from screener.fingerprint.integrity import MAX_BUCKET_BITS, keyed
 
 FORMAT = "screener-fingerprints"
 FORMAT_VERSION = 2  # 2: manifest MAC, bucket digests of the postings, frequent digest, document row MACs
@@ -82,7 +82,7 @@ class Manifest:
             problems.append(f"hash {manifest.hash!r}")
         if not (1 <= manifest.k <= 16 and 1 <= manifest.window <= 256):
             problems.append(f"k={manifest.k} window={manifest.window}")
-        if not 0 <= manifest.bucket_bits <= 16:
+        if not 0 <= manifest.bucket_bits <= MAX_BUCKET_BITS:
             problems.append(f"bucket_bits={manifest.bucket_bits}")
         if problems:
             raise StoreError(f"{where}: unsupported manifest values: {', '.join(problems)}", code="E412")

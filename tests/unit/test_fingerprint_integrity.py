@@ -191,3 +191,13 @@ def test_an_existing_key_is_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as err:
         corpus.write_key(tmp_path / "p.key")
     assert err.value.code == "E416" and (tmp_path / "p.key").read_text() == "ab" * 32
+
+
+@pytest.mark.parametrize(("postings", "bits"), [(0, 0), (16, 0), (17, 1), (3_400_000, 18), (10**9, 20)],
+                         ids=["empty", "one-bucket", "two-buckets", "100k-docs", "beyond-the-cap"])
+def test_every_bucket_count_the_build_may_write_is_accepted(postings: int, bits: int) -> None:
+    from screener.fingerprint.manifest import Manifest
+
+    assert integrity.bucket_bits(postings) == bits
+    manifest = Manifest("h", "index", "protect", 3, 4, "00", "2026-01-01", postings=postings, bucket_bits=bits)
+    assert Manifest.from_rows(manifest.to_rows(), "h.db") == manifest
