@@ -177,8 +177,17 @@ def test_truncated_store_is_refused(pristine: Path, tmp_path: Path, rules: RuleS
 
 # -- edits that keep SQLite's own structure valid ---------------------------------------------------------------
 
+def _flip_k_in_file(path: Path) -> None:
+    """One bit of the file: the manifest record ('k', '3') becomes ('k', '7'); SQLite's structure stays valid."""
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\x03\x0f\x0fk3")  # record header (3 bytes: two 1-char texts), then 'k', '3'
+    data[at + 4] ^= 0x04
+    path.write_bytes(bytes(data))
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     "manifest-k-3-to-7": sql("UPDATE manifest SET value = '7' WHERE key = 'k'"),
+    "manifest-k-bit-flipped-in-file": _flip_k_in_file,
     "manifest-window": sql("UPDATE manifest SET value = '5' WHERE key = 'window'"),
     "manifest-role-suppress": sql("UPDATE manifest SET value = 'suppress' WHERE key = 'role'"),
     "frequent-filled": sql("INSERT OR IGNORE INTO frequent SELECT DISTINCT hash, 1000 FROM postings"),
