@@ -93,6 +93,9 @@ class FragmentDetector:
         return rule
 
     def detect(self, item: ScanInput) -> Iterator[Finding]:
+        """FRG5xx findings of ``item``. Raises StoreError (E413 unreadable, E417 differs from its build) when
+        a store part this submission reads is damaged: the engine makes the submission UNSCANNED, never
+        "no matches"."""
         for p in self.matcher.match(item.text):
             rule = self.classify(p)
             if rule is None:
@@ -168,7 +171,8 @@ def aligned_passage(config: ScreenerConfig, finding: Finding) -> AlignedPair | N
 def build_detector(config: ScreenerConfig, rules: RuleSet | None) -> Detector | None:
     """The fragment detector over ``config.corpora`` (.db indexes, .pack packs); None when none is configured.
 
-    Raises StoreError when a store is missing, corrupt, of another format, expired or without its key.
+    Raises StoreError when a store is missing, corrupt, truncated, edited, of another format, expired or
+    without its key (FingerprintStore.open says what opening checks): the run stops before screening.
     """
     paths = corpus_paths(config)
     if not paths:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from screener.errors import StoreError
 from screener.fingerprint.ingest import FileReport, ingest_files
+from screener.fingerprint.integrity import create_private
 from screener.fingerprint.manifest import Manifest
 from screener.fingerprint.shingle import key_id
 from screener.fingerprint.store import FingerprintStore
@@ -41,8 +42,14 @@ def read_key(path: Path) -> bytes:
 
 
 def write_key(path: Path) -> bytes:
+    """A new random key, written as hex to a new file of mode 0600 (whatever the umask)."""
     key = new_key()
-    Path(path).write_text(key.hex() + "\n", encoding="ascii")
+    try:
+        create_private(Path(path), (key.hex() + "\n").encode("ascii"))
+    except FileExistsError:
+        raise StoreError(f"{path} exists: refusing to overwrite a key", code="E416") from None
+    except OSError as exc:
+        raise StoreError(f"cannot write key file {path} ({exc.__class__.__name__})", code="E416") from exc
     return key
 
 
@@ -107,7 +114,9 @@ def remove(index: Path, refs: Iterable[str]) -> tuple[Manifest, list[str], list[
 
 
 def open_store(path: Path, key_file: Path | None = None) -> FingerprintStore:
-    """Open an index, or a pack with its key (``key_file`` or ``NAME.key`` beside it); check expiry."""
+    """Open and check an index, or a pack with its key (``key_file`` or ``NAME.key`` beside it); check expiry.
+
+    Raises StoreError (E41x) for a store that is missing, damaged, edited, foreign, expired or keyless."""
     path = Path(path)
     key = None
     if path.suffix == ".pack":
@@ -118,3 +127,17 @@ def open_store(path: Path, key_file: Path | None = None) -> FingerprintStore:
         store.close()
         raise StoreError(f"{path}: fingerprint pack {store.manifest.pack_id} expired on {expires}", code="E420")
     return store
+
+
+def verify(path: Path, key_file: Path | None = None) -> tuple[Manifest, list[str]]:
+    """The full check of a store (FingerprintStore.verify): its manifest and every problem found. A pack is
+    checked with its key (``key_file`` or ``NAME.key`` beside it); without one, its keyed digests are not."""
+    path = Path(path)
+    key = None
+    if path.suffix == ".pack" and (key_file or pack_key_path(path).exists()):
+        key = read_key(key_file or pack_key_path(path))
+    store = FingerprintStore.open(path, key=key, check_key=False, check=False)
+    try:
+        return store.manifest, store.verify()
+    finally:
+        store.close()

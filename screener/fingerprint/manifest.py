@@ -1,19 +1,24 @@
 """The manifest of a fingerprint store: what it holds and how it was made, checked before any lookup.
 
 A store whose manifest is missing, of another format version, built with other shingle parameters or
-another key, or whose counts disagree with its tables is refused with a StoreError: a broken index must
-never read as "no matches".
+another key, whose manifest MAC (keyed BLAKE2b of every other field, see integrity.py) does not match, or
+whose counts disagree with its tables is refused with a StoreError: a broken index must never read as
+"no matches".
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from screener.errors import StoreError
+from screener.fingerprint.integrity import MAX_BUCKET_BITS, keyed
 
 FORMAT = "screener-fingerprints"
-FORMAT_VERSION = 2  # 2: look-alike digits and symbols folded in words (shingle.fold_word)
+FORMAT_VERSION = 3  # 2: look-alike digits and symbols folded in words (shingle.fold_word); 3: manifest MAC,
+# bucket digests of the postings, frequent digest, document row MACs
 KINDS = ("index", "pack")
 ROLES = ("protect", "suppress")
 
@@ -36,6 +41,10 @@ class Manifest:
     sha256: str = ""
     pack_id: str = ""
     expires: str = ""  # ISO date (packs); empty when it never expires
+    bucket_bits: int = 0  # postings are digested in 2**bucket_bits buckets (integrity.py)
+    buckets: str = ""  # digest of the buckets table
+    frequent: str = ""  # digest of the frequent table
+    mac: str = ""  # keyed digest of every other field
 
     def to_rows(self) -> list[tuple[str, str]]:
         return [(k, str(v)) for k, v in asdict(self).items()]
@@ -74,9 +83,22 @@ class Manifest:
             problems.append(f"hash {manifest.hash!r}")
         if not (1 <= manifest.k <= 16 and 1 <= manifest.window <= 256):
             problems.append(f"k={manifest.k} window={manifest.window}")
+        if not 0 <= manifest.bucket_bits <= MAX_BUCKET_BITS:
+            problems.append(f"bucket_bits={manifest.bucket_bits}")
         if problems:
             raise StoreError(f"{where}: unsupported manifest values: {', '.join(problems)}", code="E412")
         return manifest
 
     def with_counts(self, docs: int, postings: int, terms: int, sha256: str) -> Manifest:
         return replace(self, docs=docs, postings=postings, terms=terms, sha256=sha256)
+
+    def expected_mac(self, key: bytes) -> str:
+        """The MAC of every field but ``mac`` under ``key``."""
+        rows = sorted((k, v) for k, v in self.to_rows() if k != "mac")
+        return keyed(key, b"screener-manifst", json.dumps(rows).encode("utf-8"))
+
+    def sealed(self, key: bytes) -> Manifest:
+        return replace(self, mac=self.expected_mac(key))
+
+    def mac_ok(self, key: bytes) -> bool:
+        return hmac.compare_digest(self.mac, self.expected_mac(key))

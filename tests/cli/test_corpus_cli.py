@@ -68,10 +68,11 @@ def test_verify_fails_on_tampering(built: Path) -> None:
     [
         (("info", "nowhere.db"), "does not exist"),
         (("build", "nowhere.txt", "--name", "x", "--out", "{tmp}/x.db"), "no document could be added"),
+        (("build", "{tmp}", "--name", "x", "--out", "{tmp}/no/such/dir/x.db"), "cannot create"),
         (("fingerprint", "{tmp}", "--key-file", "{tmp}/k.key", "--out", "{tmp}/x.db"), "must name a .pack"),
         (("fingerprint", "{tmp}", "--key-file", "{tmp}/absent.key", "--out", "{tmp}/x.pack"), "cannot read key"),
     ],
-    ids=["missing-store", "nothing-readable", "pack-suffix", "missing-key"],
+    ids=["missing-store", "nothing-readable", "no-such-directory", "pack-suffix", "missing-key"],
 )
 def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     (tmp_path / "a.txt").write_text(ONBOARDING, encoding="utf-8")
@@ -103,3 +104,47 @@ def test_build_with_key_file_is_reproducible(tmp_path: Path) -> None:
                    "--out", str(tmp_path / name))[0] == 0
         digests.append(json.loads(run("info", str(tmp_path / name), "--json")[1])["manifest"]["sha256"])
     assert digests[0] == digests[1]
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_scan_against_a_damaged_demo_index_stops_before_screening(tmp_path: Path) -> None:
+    """The reproduction: 1,000 bytes of 0x07 at offset 15*4096+3000 of a copy of the demo index; a verbatim
+    quote of section 3 of the model validation standard."""
+    from cli import app as main_app
+
+    text = (REPO / "corpora" / "demo" / "model_validation_standard.txt").read_text(encoding="utf-8")
+    quote = tmp_path / "quote.txt"
+    quote.write_text(text[text.index("3. Performance thresholds") : text.index("4. Override monitoring")],
+                     encoding="utf-8")
+    damaged = tmp_path / "demo.db"
+    damaged.write_bytes((REPO / "corpora" / "demo.db").read_bytes())
+    intact = runner.invoke(main_app, ["scan", str(quote), "--corpus", str(REPO / "corpora" / "demo.db"),
+                                      "--format", "jsonl", "--quiet"])
+    assert intact.exit_code == 1 and '"FRG501"' in intact.output
+    with open(damaged, "r+b") as f:
+        f.seek(15 * 4096 + 3000)
+        f.write(b"\x07" * 1000)
+    code, out = run("verify", str(damaged))
+    assert code == 2 and "failed verification" in out
+    result = runner.invoke(main_app, ["scan", str(quote), "--corpus", str(damaged), "--format", "jsonl", "--quiet"])
+    assert result.exit_code == 2 and "[E41" in result.output and "Traceback" not in result.output
+    assert '"verdict"' not in result.output  # nothing screened against it
+
+
+def test_verify_checks_a_pack_with_its_key(tmp_path: Path) -> None:
+    docs = write_corpus(tmp_path)
+    key, pack = tmp_path / "h.key", tmp_path / "h.pack"
+    assert run("fingerprint", str(docs), "--key-file", str(key), "--new-key", "--out", str(pack))[0] == 0
+    assert run("verify", str(pack))[0] == 0  # NAME.key beside the pack
+    moved = tmp_path / "elsewhere.key"
+    key.rename(moved)
+    code, out = run("verify", str(pack))
+    assert code == 2 and "no key" in out
+    assert run("verify", str(pack), "--key-file", str(moved))[0] == 0
+    with sqlite3.connect(pack) as conn:
+        conn.execute("UPDATE manifest SET value = '7' WHERE key = 'k'")
+    conn.close()
+    code, out = run("verify", str(pack), "--key-file", str(moved))
+    assert code == 2 and "MAC" in out

@@ -124,12 +124,17 @@ def test_truncated_file_is_refused(index: Path) -> None:
     assert err.value.code == "E413"
 
 
-def test_verify_catches_a_changed_fingerprint(index: Path) -> None:
+def test_a_changed_fingerprint_is_refused_at_open_and_listed_by_verify(index: Path) -> None:
     with sqlite3.connect(index) as conn:
         h, doc, pos = conn.execute("SELECT hash, doc, pos FROM postings LIMIT 1").fetchone()
         conn.execute("UPDATE postings SET hash = ? WHERE hash = ? AND doc = ? AND pos = ?", (h ^ 1, h, doc, pos))
-    store = FingerprintStore.open(index)  # counts still agree: only the full check can tell
-    assert store.verify() == ["content sha256 differs from the manifest"]
+    conn.close()
+    with pytest.raises(StoreError) as err:  # counts still agree: the bucket digest tells
+        FingerprintStore.open(index)
+    assert err.value.code == "E417" and "bucket" in err.value.message
+    _, problems = corpus.verify(index)
+    assert "content sha256 differs from the manifest" in problems
+    assert any(p.startswith("postings of bucket") for p in problems)
 
 
 @pytest.mark.parametrize(
