@@ -72,7 +72,11 @@ def test_report_with_corpus_shows_sources_side_by_side(screened: Path, tmp_path:
 
 
 @pytest.mark.parametrize("args", [["--show-source"], []], ids=["no-corpus", "no-show-source"])
-def test_report_without_source_stays_masked(screened: Path, tmp_path: Path, args: list[str]) -> None:
+def test_report_without_source_stays_masked(screened: Path, tmp_path: Path, args: list[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every corpus the configuration knows is in force by default: with none known, no source can be shown.
+    (tmp_path / "no-corpora").mkdir()
+    monkeypatch.setenv("SCREENER_CORPORA_DIR", str(tmp_path / "no-corpora"))
     page = tmp_path / "r.html"
     done = runner.invoke(app, ["report", str(screened), "-o", str(page), "--texts", str(EXAMPLES), *args])
     assert done.exit_code == 0
