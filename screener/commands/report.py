@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from screener.commands.common import err_console, handled
+from screener.report.terminal import shown
 
 if TYPE_CHECKING:
     from screener.report.html import SourceLookup
@@ -81,4 +82,4 @@ def report(
         size = write_report(out, loaded, text_map, load_rules(config.rule_files()), show_text=show_text,
                             show_source=show_source, source_lookup=lookup, reviews=reviews,
                             title=title)
-        err_console.print(f"wrote {out} ({len(loaded)} submissions, {size / 1024:.0f} KiB)")
+        err_console.print(f"wrote {shown(out)} ({len(loaded)} submissions, {size / 1024:.0f} KiB)")

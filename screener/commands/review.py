@@ -9,6 +9,7 @@ import typer
 
 from screener.commands.audit import DEFAULT_LOG, LogOpt, open_existing
 from screener.commands.common import err_console, handled
+from screener.report.terminal import shown
 from screener.review import FindingRef, ReviewAction, Scope, record_review
 
 app = typer.Typer(help="Override a verdict or a finding, with a reason, recorded in the audit log.",
@@ -32,12 +33,12 @@ def _run(action: ReviewAction, target: str, reason: str, reviewer: str, finding:
 
             text = load_texts(texts).get(target)
             if text is None:
-                err_console.print(f"no text with id {target} under the paths given")
+                err_console.print(f"no text with id {shown(target)} under the paths given")
         ref = FindingRef.parse(finding) if finding else None
         with open_existing(audit_log) as log:
             review = record_review(log, action, target, reviewer, reason, finding=ref, scope=scope,
                                    employer=employer, text=text)
-        err_console.print(f"recorded: {review.signature()}")
+        err_console.print(f"recorded: {shown(review.signature())}")
 
 
 @app.command()
