@@ -130,12 +130,16 @@ def _json(path: Path, cfg: ScreenerConfig, employers: tuple[str, ...]) -> Iterat
         yield record_to_submission(record, sub_id, source, cfg, employers)
 
 
+class NotRegularFile(OSError):
+    """The path turned into something other than a regular file between the walk and the read."""
+
+
 def _open_regular(path: Path) -> int:
     """A read-only descriptor of ``path`` if it is a regular file (never blocks on a FIFO), else OSError."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(errno.EISDIR, "not a regular file")
+            raise NotRegularFile(errno.EINVAL, "not a regular file")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
     except BaseException:
@@ -223,7 +227,7 @@ def _entries(folder: Path, seen: set[tuple[int, int]]) -> list[Path] | Submissio
         st = folder.stat()
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            return _skipped(folder, "symbolic link loop (directory already walked)")
+            return _skipped(folder, "directory already walked (symbolic link loop or a second path to it)")
         seen.add(key)
         with os.scandir(folder) as found:
             return sorted((Path(e.path) for e in found), key=lambda p: p.name)
