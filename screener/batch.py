@@ -61,7 +61,7 @@ def screen_part(config_json: str, items: list[Submission]) -> list[str]:
     """Screen one part; return one ``screener-result/1`` JSON line per submission, in order."""
     engine = _engine(config_json)
     if in_worker():  # the kernel's backstop under the engine's cooperative checks
-        limit_cpu(engine.config.time_budget * len(items) + 60)
+        limit_cpu(sum(engine.budget_of(item).cpu_seconds for item in items) + 60)
     lines = [result_line(r) for r in engine.screen_many(items)]
     if len(lines) != len(items):
         raise RuntimeError("result count differs from submission count")

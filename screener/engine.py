@@ -171,14 +171,17 @@ class Screener:
                               text=item)
         raise TypeError(f"expected a Submission or str, got {type(item).__name__}")
 
-    def _deadline(self) -> Deadline:
-        return Deadline(self.config.time_budget, self.config.memory_budget_mb)
+    def budget_of(self, sub: Submission) -> Deadline:
+        """The budget of one submission: ``time_budget`` CPU seconds plus ``time_budget_per_mb`` per 10^6 bytes."""
+        size = len(sub.data) if sub.data is not None else len(sub.text or "")
+        seconds = self.config.time_budget + self.config.time_budget_per_mb * size / 1e6
+        return Deadline(seconds, self.config.memory_budget_mb)
 
     def _prepare(self, sub: Submission) -> _Prepared:
         """Extract and normalise one submission; whatever that raises becomes its error (fail closed)."""
         if sub.error:
             return _Prepared(sub, error=sub.error)
-        deadline = self._deadline()
+        deadline = self.budget_of(sub)
         try:
             with deadline.running():
                 text, notes = self._extract(sub)
