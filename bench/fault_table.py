@@ -167,16 +167,25 @@ def _cli_rows(tmp: Path) -> Iterator[Row]:
     (d / "locked").mkdir()
     (d / "locked" / "x.txt").write_text("x")
     (d / "locked").chmod(0)
-    root = os.geteuid() == 0
-    out = tmp / "walk.jsonl"
-    done = _cli("scan", str(d), "--out", str(out), "-q")
-    (d / "locked").chmod(0o755)
-    records = [json.loads(line) for line in out.read_text().splitlines()] if out.is_file() else []
-    reasons = ", ".join(sorted(f"{Path(r['id']).name}: {r['reasons'][0] if r['reasons'] else r['verdict']}"
-                               for r in records))
-    yield ("4 walk", "note, symlink loop (2 links), dangling link, FIFO, unreadable folder"
-           + (" (run as root: the folder stays readable)" if root else ""),
-           "1 result for 5 entries", f"exit {done.returncode}, {len(records)} results: {reasons}")
+    from screener import inputs
+    from screener.config import ScreenerConfig
+
+    real_scandir = inputs.os.scandir
+
+    def scandir(path: Any) -> Any:  # the folder is unreadable even to root, who ignores its mode
+        if Path(str(path)).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    inputs.os.scandir = scandir  # type: ignore[assignment]
+    try:
+        subs = list(inputs.iter_paths([d], ScreenerConfig()))
+    finally:
+        inputs.os.scandir = real_scandir  # type: ignore[assignment]
+        (d / "locked").chmod(0o755)
+    reasons = ", ".join(f"{Path(s.id).name}: {s.error or 'read'}" for s in subs)
+    yield ("4 walk", "note, symlink loop (2 links), dangling link, FIFO, unreadable folder",
+           "1 result for 5 entries", f"{len(subs)} submissions: {reasons}")
 
     names = ["x y.txt", "x;y.txt", "x_y.txt", "x/y.txt", "x__y.txt", "a.txt", ".a.txt", "_2Ea.txt"]
     recs = tmp / "names.jsonl"

@@ -95,8 +95,13 @@ class Deadline:
             raise BudgetExceeded(reason)
 
 
+_TIMER = {"armed": False}
+
+
 def _on_prof(signum: int, frame: object) -> None:
-    raise BudgetExceeded(TIME_EXCEEDED)
+    if _TIMER["armed"]:  # a signal that arrives after the block ended is dropped
+        _TIMER["armed"] = False
+        raise BudgetExceeded(TIME_EXCEEDED)
 
 
 @contextmanager
@@ -104,19 +109,22 @@ def _cpu_timer(seconds: float) -> Iterator[None]:
     """Raise ``BudgetExceeded`` in the block after ``seconds`` of process CPU time (``ITIMER_PROF``).
 
     Only in the main thread of a POSIX process and for finite budgets; elsewhere the block runs unguarded and
-    the cooperative checks remain. A handler installed by someone else is left alone.
+    the cooperative checks remain. A SIGPROF handler installed by someone else is left alone; ours stays
+    installed once set (disarmed between blocks), so a late signal never meets the default action.
     """
     usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and math.isfinite(seconds) and signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, None))
+              and math.isfinite(seconds) and not _TIMER["armed"]
+              and signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, None, _on_prof))
     if not usable:
         yield
         return
     if seconds <= 0:
         raise BudgetExceeded(TIME_EXCEEDED)
     signal.signal(signal.SIGPROF, _on_prof)
+    _TIMER["armed"] = True
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, signal.SIG_DFL)
+        _TIMER["armed"] = False
