@@ -111,3 +111,27 @@ def test_a_worker_that_dies_costs_only_its_submission(tmp_path: Path, monkeypatc
     assert all(r["verdict"] == "redact" for r in lines if r["id"] != "poison")
     again = BatchRun(cfg, tmp_path, part_size=3, workers=2).run(items)
     assert again.skipped_parts == again.parts == 3, "the resumed run does not stop at that part again"
+
+
+@pytest.mark.parametrize("exc", [ValueError("x"), RecursionError("x"), NotImplementedError("x")],
+                         ids=["ValueError", "RecursionError", "NotImplementedError"])
+def test_a_submission_that_raises_never_stops_its_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        exc: BaseException) -> None:
+    from screener import engine as engine_mod
+
+    original = engine_mod.extract
+
+    def extract(data: bytes, *args: object, **kwargs: object) -> object:
+        if data.startswith(b"PK"):
+            raise exc
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(engine_mod, "extract", extract)
+    items = [Submission(id=f"s{i:03d}", data=f"Note {i}: mail p{i}@example.com.".encode(), name="n.txt")
+             for i in range(101)]
+    items[50] = Submission(id="s050", data=b"PK\x03\x04 not really a docx", name="n.docx")
+    cfg = ScreenerConfig.load()
+    summary = BatchRun(cfg, tmp_path, part_size=10).run(items)
+    assert summary.submissions == 101 and summary.verdicts == {"redact": 100, "unscanned": 1}
+    again = BatchRun(cfg, tmp_path, part_size=10).run(items)
+    assert again.skipped_parts == again.parts == 11

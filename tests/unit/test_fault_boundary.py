@@ -172,3 +172,30 @@ def test_text_with_lone_surrogates_is_screened_with_offsets_kept(engine: Any) ->
     assert result.verdict is Verdict.REDACT and result.chars == len(text)
     assert result.redacted_text is not None and "\ufffd" in result.redacted_text
     assert any("U+FFFD" in r for r in result.reasons)
+
+
+def test_a_result_line_is_written_even_when_the_result_cannot_be(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from screener.model import Metadata
+    from screener.report.jsonl import result_line
+
+    result = ScreenResult(submission_id="odd\ud800", verdict=Verdict.ALLOW, decisions=(), reasons=(),
+                          metadata=Metadata(expert_id="e\udfff"), sha256=None, chars=0)
+    record = json.loads(result_line(result).encode("utf-8"))
+    assert record["verdict"] == "unscanned" and record["id"] == "odd\\ud800"
+    assert record["reasons"] == ["result cannot be written (UnicodeEncodeError)"]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-8"])
+def test_stdout_takes_text_its_encoding_cannot(encoding: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from screener.report.jsonl import write_stdout
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding=encoding))
+    write_stdout("café \u2014 \ud800 end\n")
+    sys.stdout.flush()
+    assert raw.getvalue().endswith(b" end\n") and b"caf" in raw.getvalue()
