@@ -15,6 +15,7 @@ from screener.audit import AuditEntry, AuditLog
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.errors import StoreError
 from screener.report.terminal import shown
+from screener.safe_text import utf8_clean
 
 app = typer.Typer(help="Verify and read the append-only audit log.", no_args_is_help=True)
 
@@ -80,12 +81,12 @@ def show(
     """
     with handled():
         with open_existing(audit_log) as log:
-            entries = log.entries(subject=target)
+            entries = log.entries(subject=utf8_clean(target))  # subjects are stored UTF-8 clean
             if not entries and target.isdigit():
                 one = log.entry(int(target))
                 entries = [one] if one is not None else []
         if not entries:
-            raise StoreError(f"nothing recorded for {target!r} in {audit_log}")
+            raise StoreError(f"nothing recorded for {utf8_clean(target)!r} in {audit_log}")
         if as_json:
             sys.stdout.write(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2) + "\n")
         else:
