@@ -9,7 +9,7 @@ with the default per-submission budget (``ScreenerConfig.time_budget`` + ``time_
 ``memory_budget_mb``); the table gives the verdict, reason, wall and CPU seconds and peak MB. Long texts are
 contract prose from ../shared/data/corpus/cuad (skipped when absent); the DOCX and PDF cases are built here.
 
-    python bench/fault_table.py [--skip-budgets] [--sizes 1,10] [--skip-kill]
+    python bench/fault_table.py [--skip-budgets] [--sizes 1,10] [--skip-kill] [--data DIR]
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CUAD = ROOT.parent / "shared" / "data" / "corpus" / "cuad" / "contracts"
+DATA = ROOT.parent / "shared" / "data"
+CUAD_REL = Path("corpus") / "cuad" / "contracts"
 CLI = [sys.executable, "-c", "from cli import main; main()"]
 DEEP = 100_000
 Row = tuple[str, str, str, str]  # kind, input, before, now
@@ -302,9 +303,9 @@ def _alive(pid: int) -> bool:
 
 # -- part 2 -----------------------------------------------------------------------------------------------------
 
-def _prose(size: int) -> str:
+def _prose(size: int, data: Path) -> str:
     out, total = [], 0
-    for path in sorted(CUAD.glob("*.txt")):
+    for path in sorted((data / CUAD_REL).glob("*.txt")):
         text = path.read_text(encoding="utf-8", errors="replace")
         out.append(text)
         total += len(text)
@@ -328,22 +329,27 @@ def _nested_docx(depth: int) -> bytes:
 
 def _shared_stream_pdf(pages: int, stream_bytes: int) -> bytes:
     from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, NameObject
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
     stream = DecodedStreamObject()
     op = b"BT /F1 12 Tf 72 700 Td (shared) Tj ET\n"
     stream.set_data(op * (stream_bytes // len(op)))
     ref = writer._add_object(stream.flate_encode())
+    font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                NameObject("/Subtype"): NameObject("/Type1"),
+                                                NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
     for _ in range(pages):
         page = writer.add_blank_page(612, 792)
         page[NameObject("/Contents")] = ref
+        page[NameObject("/Resources")] = resources
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
 
 
-def budget_case(name: str) -> dict[str, Any]:
+def budget_case(name: str, data: Path) -> dict[str, Any]:
     """Screen one case in this process; its verdict, reason, seconds and peak memory."""
     from screener.engine import Screener
     from screener.model import Submission
@@ -351,11 +357,11 @@ def budget_case(name: str) -> dict[str, Any]:
     engine = Screener.from_config()
     if name.startswith("text-"):
         mb = float(name.split("-")[1])
-        sub = Submission(id=name, text=_prose(int(mb * 1_000_000)))
+        sub = Submission(id=name, text=_prose(int(mb * 1_000_000), data))
     elif name.startswith("docx-"):
         sub = Submission(id=name, data=_nested_docx(int(name.split("-")[1])), name="n.docx")
     else:
-        sub = Submission(id=name, data=_shared_stream_pdf(20, 2_000_000), name="s.pdf")
+        sub = Submission(id=name, data=_shared_stream_pdf(int(name.split("-")[1]), 2_000_000), name="s.pdf")
     size = len(sub.data) if sub.data is not None else len((sub.text or "").encode())
     wall, cpu = time.perf_counter(), time.process_time()
     result = engine.screen(sub)
@@ -365,15 +371,16 @@ def budget_case(name: str) -> dict[str, Any]:
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _budget_rows(sizes: list[float]) -> None:
-    cases = [f"text-{s:g}" for s in sizes] if CUAD.is_dir() else []
+def _budget_rows(sizes: list[float], data: Path) -> None:
+    cases = [f"text-{s:g}" for s in sizes] if (data / CUAD_REL).is_dir() else []
     if not cases:
-        print("long-text cases skipped: ../shared/data/corpus/cuad not found")
-    cases += ["docx-20000", "pdf-shared"]
+        print(f"long-text cases skipped: {data / CUAD_REL} not found")
+    cases += ["docx-20000", "docx-60000", "pdf-20", "pdf-200"]  # nested paragraphs; pages sharing a 2 MB stream
     print(f"\n{'case':<12} {'bytes':>10} {'budget s':>9} {'verdict':<10} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}  "
           "reason")
     for case in cases:
-        done = subprocess.run([sys.executable, __file__, "--case", case], cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, __file__, "--case", case, "--data", str(data)], cwd=ROOT,
+                              capture_output=True, text=True)
         if done.returncode != 0:
             print(f"{case:<12} failed: {done.stderr[-300:]}")
             continue
@@ -388,9 +395,10 @@ def main() -> int:
     parser.add_argument("--skip-budgets", action="store_true")
     parser.add_argument("--skip-kill", action="store_true")
     parser.add_argument("--sizes", default="1,10", help="long-text cases in MB of contract prose")
+    parser.add_argument("--data", default=str(DATA), help="the shared evaluation data folder")
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(budget_case(args.case)))
+        print(json.dumps(budget_case(args.case, Path(args.data))))
         return 0
     from screener.engine import Screener
 
@@ -409,7 +417,7 @@ def main() -> int:
     for kind, what, before, now in rows:
         print(f"{kind:<20} | {what[:60]:<60} | {before[:45]:<45} | {now}")
     if not args.skip_budgets:
-        _budget_rows([float(s) for s in args.sizes.split(",") if s])
+        _budget_rows([float(s) for s in args.sizes.split(",") if s], Path(args.data))
     return 0
 
 

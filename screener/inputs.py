@@ -128,6 +128,9 @@ def _json(path: Path, cfg: ScreenerConfig, employers: tuple[str, ...]) -> Iterat
         rid = _record_id(record, cfg)
         sub_id = source if not isinstance(data, list) else f"{source}#{rid if rid is not None else i}"
         yield record_to_submission(record, sub_id, source, cfg, employers)
+    if len(records) > cfg.max_records:  # never a silent cut
+        yield Submission(id=f"{source}#{cfg.max_records}", metadata=Metadata(source=source),
+                         error=f"file holds more than {cfg.max_records} records; the rest is not screened")
 
 
 class NotRegularFile(OSError):

@@ -96,3 +96,16 @@ def test_symlinked_directory_is_walked_once(tmp_path: Path) -> None:
 def test_an_empty_directory_is_reported(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert _walk(tmp_path) == {".": "directory holds no files"}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_records_past_the_cap_are_reported_not_dropped(tmp_path: Path, suffix: str) -> None:
+    import json
+
+    cfg = ScreenerConfig(max_records=3)
+    path = tmp_path / f"r{suffix}"
+    records = [{"id": f"n{i}", "text": f"Note {i}."} for i in range(5)]
+    path.write_text(json.dumps(records) if suffix == ".json" else "".join(json.dumps(r) + "\n" for r in records))
+    subs = list(iter_paths([path], cfg))
+    assert [s.error for s in subs[:3]] == [None, None, None]
+    assert len(subs) == 4 and subs[3].error == "file holds more than 3 records; the rest is not screened"
