@@ -311,7 +311,7 @@ def _prose(size: int, data: Path) -> str:
         total += len(text)
         if total >= size:
             break
-    return "\n\n".join(out)[:size]
+    return "\n\n".join(out).encode("utf-8")[:size].decode("utf-8", "ignore")  # size in bytes, as max_bytes
 
 
 def _nested_docx(depth: int) -> bytes:
