@@ -250,9 +250,9 @@ class BatchRun:
                 pool.shutdown(wait=True, cancel_futures=True)
                 lines = isolate(self.config_json, self.config, c)
                 pool = _pool(self.workers, self.config)
-                for _ in range(len(window)):
-                    q, d, _f = window.popleft()
-                    window.append((q, d, pool.submit(screen_part, self.config_json, d)))
+                for _ in range(len(window)):  # parts the old pool finished keep their results
+                    q, d, g = window.popleft()
+                    window.append((q, d, g if _succeeded(g) else pool.submit(screen_part, self.config_json, d)))
             except ScreenerError:
                 raise
             except Exception as exc:
@@ -326,6 +326,10 @@ class BatchRun:
                         out.write(line)
                         n += 1
         return n
+
+
+def _succeeded(future: Future[list[str]]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 def _chunks(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
