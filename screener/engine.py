@@ -182,6 +182,7 @@ class Screener:
         if sub.error:
             return _Prepared(sub, error=sub.error)
         deadline = self.budget_of(sub)
+        stage = "extraction"
         try:
             with deadline.running():
                 text, notes = self._extract(sub)
@@ -189,13 +190,14 @@ class Screener:
                 if replaced:
                     notes = (*notes, f"{replaced} unpaired surrogate code points replaced by U+FFFD")
                 deadline.check()
+                stage = "normalisation"
                 folded = normalize(text)
                 deadline.check()
         except ExtractionError as exc:
             return _Prepared(sub, error=exc.message)
         except Exception as exc:  # the boundary: an extractor bug, a RecursionError, a budget overrun
-            log.warning("submission %s: extraction failed: %s", sub.id, exc.__class__.__name__)
-            return _Prepared(sub, error=failure("extraction", exc))
+            log.warning("submission %s: %s failed: %s", sub.id, stage, exc.__class__.__name__)
+            return _Prepared(sub, error=failure(stage, exc))
         return _Prepared(sub, text=text, notes=notes, folded=folded, deadline=deadline)
 
     def _extract(self, sub: Submission) -> tuple[str, tuple[str, ...]]:
