@@ -170,3 +170,11 @@ def test_deadline_charges_only_its_own_work() -> None:
     with pytest.raises(BudgetExceeded):
         d.check()
     assert budget.resident_mb() > 0
+
+
+def test_the_engine_reports_model_progress_for_a_long_text(engine: Any) -> None:
+    calls: list[tuple[int, int]] = []
+    text = "Write to maria.lopez@example.com about the schedule. " * 6_000  # over 300,000 characters
+    (result,) = engine.screen_many([Submission(id="long", text=text)], progress=lambda d, t: calls.append((d, t)))
+    assert result.verdict is Verdict.REDACT
+    assert len(calls) >= 2 and calls[-1][0] == calls[-1][1] >= len(text)
