@@ -69,6 +69,9 @@ CASES = [
     ("extract-MemoryError", "extract", MemoryError(SECRET), "memory budget exceeded"),
     ("normalize-ValueError", "normalize", ValueError(SECRET), "normalisation failed (ValueError)"),
     ("normalize-UnicodeError", "normalize", UnicodeError(SECRET), "normalisation failed (UnicodeError)"),
+    ("detector-RuntimeError", "detector", RuntimeError(SECRET), "detector markings failed (RuntimeError)"),
+    ("detector-RecursionError", "detector", RecursionError(SECRET), "detector markings failed (RecursionError)"),
+    ("detector-MemoryError", "detector", MemoryError(SECRET), "memory budget exceeded"),
     ("refine-IndexError", "refine", IndexError(SECRET), "screening failed (IndexError)"),
     ("refine-budget", "refine", BudgetExceeded("time budget exceeded"), "time budget exceeded"),
     ("redact-AttributeError", "redact", AttributeError(SECRET), "screening failed (AttributeError)"),
@@ -84,6 +87,9 @@ def _patch(monkeypatch: pytest.MonkeyPatch, engine: Any, where: str, exc: BaseEx
         monkeypatch.setattr(engine_mod, "extract", _when_poison(engine_mod.extract, exc, _first_text))
     elif where == "normalize":
         monkeypatch.setattr(engine_mod, "normalize", _when_poison(engine_mod.normalize, exc, _first_text))
+    elif where == "detector":
+        det = next(d for d in engine.detectors if d.name == "markings")
+        monkeypatch.setattr(det, "detect", _when_poison(det.detect, exc, lambda item: item.text.original))
     elif where == "refine":
         monkeypatch.setattr(engine_mod, "refine", _when_poison(engine_mod.refine, exc, _folded))
     elif where == "redact":
