@@ -15,7 +15,9 @@ Texts: ../shared/data/pii/tab_dev.jsonl (real court judgments) by default. Words
 Each system runs --repeat times after one warm-up pass; the table shows medians and ratios to the others.
 With --workers N every system gets the same N processes, each screening 1/N of the texts (round robin);
 a run's time is that of its slowest process, peak memory the sum of theirs. The screener is then also run
-with one process, and the speed-up of N processes over one is printed beside the ideal N.0x.
+with one process, and the speed-up of N processes over one is printed beside the ideal N.0x. With N > 1
+every process (the one-process baseline too) has one BLAS thread, as the workers of `screener batch` have
+(screener/worker.py).
 
   python bench/throughput.py [--limit N] [--repeat R] [--systems screener,presidio,spacy] [--scale K]
                              [--workers N]
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -171,12 +174,16 @@ def main() -> int:
 
 def _run_system(system: str, workers: int, args: argparse.Namespace) -> dict[str, Any] | None:
     """Run one system in ``workers`` processes at once; its runs' times (slowest process) and summed peak MB."""
+    from screener.worker import THREAD_VARIABLES
+
+    env = {**os.environ, **dict.fromkeys(THREAD_VARIABLES, "1")} if args.workers > 1 else None
     procs = []
     for i in range(workers):
         cmd = [sys.executable, __file__, "--worker", system, "--data", args.data, "--repeat", str(args.repeat),
                "--scale", str(args.scale), "--shard", f"{i}/{workers}"]
         cmd += ["--limit", str(args.limit)] if args.limit else []
-        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT))
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                                      env=env))
     shards = []
     for proc in procs:
         out, err = proc.communicate()
