@@ -178,3 +178,28 @@ def test_the_engine_reports_model_progress_for_a_long_text(engine: Any) -> None:
     (result,) = engine.screen_many([Submission(id="long", text=text)], progress=lambda d, t: calls.append((d, t)))
     assert result.verdict is Verdict.REDACT
     assert len(calls) >= 2 and calls[-1][0] == calls[-1][1] >= len(text)
+
+
+def _child(code: str) -> Any:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc, sets rlimits")
+def test_a_worker_allocation_past_its_ceiling_is_a_memory_error() -> None:
+    done = _child("import os\nfrom screener.worker import init_worker\ninit_worker(os.getppid(), 64)\n"
+                  "try:\n    block = bytearray(4 * 2**30)\n    print('allocated')\n"
+                  "except MemoryError:\n    print('MemoryError')\n")
+    assert done.stdout.strip() == "MemoryError", done.stderr
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="sets rlimits")
+def test_a_worker_past_its_cpu_limit_is_stopped_by_the_kernel() -> None:
+    import signal
+
+    done = _child("from screener.worker import limit_cpu\nlimit_cpu(1)\nwhile True:\n    pass\n")
+    assert done.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
