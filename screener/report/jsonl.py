@@ -85,11 +85,11 @@ def read_jsonl(path: Path) -> list[dict[str, object]]:
                     continue
                 try:
                     record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{lineno}: not a JSON line") from exc
+                except (ValueError, RecursionError) as exc:  # not JSON, or nested past the recursion limit
+                    raise InputError(f"{path}:{lineno}: not a JSON line ({exc.__class__.__name__})") from exc
                 if not isinstance(record, dict) or record.get("schema") != "screener-result/1":
                     raise InputError(f"{path}:{lineno}: not a screener-result/1 record")
                 out.append(record)
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read results file {path}: {exc.__class__.__name__}") from exc
     return out

@@ -102,3 +102,16 @@ def test_redacted_copy_names_never_collide(tmp_path: Path, names: list[str]) -> 
     for i, name in enumerate(names):  # each file holds its own submission's text, under its own name
         copy = red / f"{file_name(f'{records.as_posix()}#{name}')}.redacted.txt"
         assert copy.read_text() == f"Note {i}: mail <EMAIL_ADDRESS_1>."
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"[" * 100_000 + b"]" * 100_000 + b"\n", "bad.jsonl:1: not a JSON line (RecursionError)"),
+    (b'{"schema": "screener-result/1", "id": "caf\xe9"}\n', "cannot read results file"),
+    (b'{"a": NaN' + b"}" * 3 + b"\n", "bad.jsonl:1: not a JSON line (JSONDecodeError)"),
+], ids=["nested-100000", "not-utf8", "broken-json"])
+def test_report_refuses_a_hostile_results_file(tmp_path: Path, content: bytes, message: str) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(content)
+    result = runner.invoke(app, ["report", str(bad), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
