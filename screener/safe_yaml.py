@@ -17,6 +17,9 @@ configuration errors (exit code 2).
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +65,18 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a regular file; OSError for anything else (a FIFO is never opened for a blocking read)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, f"{path} is not a regular file")
+        data = handle.read(MAX_BYTES * 4 + 1)
+    return data.decode("utf-8")
+
+
 def _text(path: Path) -> str:
-    return Path(path).read_bytes().decode("utf-8")
+    return read_text(path)
 
 
 def compose_text(text: str) -> yaml.Node | None:

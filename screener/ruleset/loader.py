@@ -42,7 +42,7 @@ def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> Any:
 def load_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
     """Parse one YAML file safely. Raises RuleError naming file and line on a syntax error."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError([f"{path}: cannot read: {exc.__class__.__name__}"]) from exc
     try:

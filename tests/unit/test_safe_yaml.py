@@ -102,3 +102,17 @@ def test_config_bomb_is_a_config_error(tmp_path: Path) -> None:
     bad.write_text(alias_bomb())
     with pytest.raises(ConfigError, match=r"c\.yaml:1: config refused: anchor &a refused"):
         ScreenerConfig.load(bad)
+
+
+@pytest.mark.parametrize("kind", ["rule-pack", "config"])
+def test_a_fifo_in_place_of_a_yaml_file_is_refused_not_read(kind: str, tmp_path: Path) -> None:
+    import os
+
+    rules = _rules_copy(tmp_path)
+    target = rules / "fifo.yaml" if kind == "rule-pack" else tmp_path / "config.yaml"
+    os.mkfifo(target)  # a blocking read would never return
+    argv = (["rules", "list", "--rules-dir", str(rules)] if kind == "rule-pack"
+            else ["scan", str(tmp_path), "--config", str(target)])
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    assert "OSError" in result.output
