@@ -23,7 +23,8 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
-from screener.budget import MEMORY_EXCEEDED, BudgetExceeded, Deadline
+from screener.boundary import failure, sealed, writable
+from screener.budget import BudgetExceeded, Deadline
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, NlpResult, ScanInput
 from screener.detect.pii_refine import refine
@@ -36,7 +37,7 @@ from screener.redact import Redactor
 from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
-from screener.safe_text import utf8_clean, utf8_text
+from screener.safe_text import utf8_text
 from screener.text.extract import Limits, extract
 from screener.text.normalize import NormalizedText, normalize
 
@@ -74,33 +75,6 @@ class _Prepared:
     error: str | None = None
     folded: NormalizedText | None = field(default=None)
     deadline: Deadline = field(default_factory=lambda: Deadline(float("inf")))
-
-
-def failure(stage: str, exc: BaseException) -> str:
-    """The reason of a submission that raised: the stage and the exception class, never its message."""
-    if isinstance(exc, BudgetExceeded):
-        return exc.reason
-    if isinstance(exc, MemoryError):
-        return MEMORY_EXCEEDED
-    return f"{stage} failed ({exc.__class__.__name__})"
-
-
-def _clean_metadata(meta: Metadata) -> Metadata:
-    return Metadata(
-        expert_id=None if meta.expert_id is None else utf8_clean(meta.expert_id),
-        employers=tuple(utf8_clean(e) for e in meta.employers),
-        source=None if meta.source is None else utf8_clean(meta.source),
-        extra=tuple((utf8_clean(k), utf8_clean(v)) for k, v in meta.extra),
-    )
-
-
-def writable(sub: Submission) -> Submission:
-    """The submission with its id and metadata encodable as UTF-8 (lone surrogates shown as escapes)."""
-    meta = _clean_metadata(sub.metadata)
-    sub_id = utf8_clean(sub.id)
-    if sub_id == sub.id and meta == sub.metadata:
-        return sub
-    return replace(sub, id=sub_id, metadata=meta)
 
 
 class Screener:
@@ -276,19 +250,7 @@ class Screener:
         return self._sealed(result)
 
     def _sealed(self, result: ScreenResult) -> ScreenResult:
-        """The result when every writer can take it (JSON, UTF-8), else its UNSCANNED stand-in."""
-        try:
-            result.to_json(include_redacted=True).encode("utf-8")
-            return result
-        except Exception as exc:
-            kind = exc.__class__.__name__
-        log.warning("submission %s: result cannot be written: %s", utf8_clean(result.submission_id), kind)
-        return ScreenResult(
-            submission_id=utf8_clean(result.submission_id), verdict=Verdict.UNSCANNED, decisions=(),
-            reasons=(f"result cannot be written ({kind})",),
-            metadata=_clean_metadata(result.metadata), sha256=result.sha256, chars=result.chars,
-            versions=tuple((utf8_clean(k), utf8_clean(v)) for k, v in result.versions),
-        )
+        return sealed(result)
 
     def _screen(self, prep: _Prepared, nlp: NlpResult | None) -> ScreenResult:
         assert prep.text is not None
