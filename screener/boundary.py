@@ -1,4 +1,4 @@
-"""The per-submission fault boundary's helpers: the reason of a submission that raised, and the guarantees
+"""The per-submission fault boundary's parts: the reason of a submission that raised, and the guarantees
 every writer relies on (ids, metadata and whole results encodable as UTF-8 JSON).
 
 The engine (``screener.engine``) draws the boundary; these functions only shape what crosses it. A reason
