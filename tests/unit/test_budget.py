@@ -18,7 +18,7 @@ from screener.nlp import NlpRunner
 
 CLEAN = "Clean note: write to maria.lopez@example.com about the schedule."
 SLOW = "Slow note: a text our patched stage spins on."
-SAFETY = 30.0  # a spinning stage gives up after this long, so a broken budget fails the test instead of hanging it
+SAFETY = 120.0  # a spinning stage gives up after this long, so a broken budget fails the test instead of hanging it
 
 
 def _spin(*args: Any, **kwargs: Any) -> Any:
