@@ -12,7 +12,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import sys
 import time
 from enum import StrEnum
@@ -151,11 +150,6 @@ def _screener(config: Path | None, policy: str | None, employers: list[str] | No
         return Screener.from_config(cfg, allowlist=allowlist)
 
 
-def _safe_name(sub_id: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", sub_id.replace("/", "__").replace("\\", "__")).strip("._")
-    return (name or "submission")[:180]
-
-
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .md .html .docx .pdf, or .json/"
@@ -208,8 +202,9 @@ def scan(
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from screener.commands.stdin import iter_inputs
-        from screener.report.jsonl import atomic_writer
-        from screener.report.terminal import print_findings, results_table, summary_table
+        from screener.report.jsonl import atomic_writer, result_line, write_stdout
+        from screener.report.terminal import print_findings, results_table, shown, summary_table
+        from screener.safe_text import file_name
 
         log = allowlist = None
         if audit_log is not None:
@@ -226,10 +221,15 @@ def scan(
         submissions = list(iter_inputs(paths, engine.config))
         results = []
         started = time.perf_counter()
-        with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, disable=quiet or len(submissions) < 2, transient=True) as progress:
-            task = progress.add_task("screening", total=len(submissions))
-            for result in engine.screen_many(submissions):
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err_console, disable=quiet, transient=True) as progress:
+            task = progress.add_task("screening", total=len(submissions), visible=len(submissions) > 1)
+            chars = progress.add_task("model pass (characters)", total=None, visible=False)
+
+            def model_pass(done: int, total: int) -> None:  # a bar for long texts, which take a while each
+                progress.update(chars, completed=done, total=total, visible=total >= 200_000 and done < total)
+
+            for result in engine.screen_many(submissions, progress=model_pass):
                 results.append(result)
                 progress.advance(task)
         seconds = time.perf_counter() - started
@@ -256,29 +256,30 @@ def scan(
         if out is not None:
             with atomic_writer(out) as handle:
                 for r in results:
-                    handle.write(r.to_json() + "\n")
+                    handle.write(result_line(r) + "\n")
         if redacted_dir is not None:
             redacted_dir.mkdir(parents=True, exist_ok=True)
             for r in results:
                 if r.redacted_text is not None:
-                    with atomic_writer(redacted_dir / f"{_safe_name(r.submission_id)}.redacted.txt") as handle:
+                    with atomic_writer(redacted_dir / f"{file_name(r.submission_id)}.redacted.txt") as handle:
                         handle.write(r.redacted_text)
         if fmt is Format.jsonl:
             for r in results:
-                sys.stdout.write(r.to_json() + "\n")
+                write_stdout(result_line(r) + "\n")
         elif fmt is Format.json:
-            sys.stdout.write(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n")
+            write_stdout(json.dumps([json.loads(result_line(r)) for r in results], ensure_ascii=False, indent=2)
+                         + "\n")
         elif fmt in (Format.sarif, Format.csv, Format.github):
             from screener.report.formats import render
 
-            sys.stdout.write(render(fmt.value, results, engine.rules, dict(engine.versions).get("screener", "")))
+            write_stdout(render(fmt.value, results, engine.rules, dict(engine.versions).get("screener", "")))
         else:
             console = Console(highlight=False)
             console.print(results_table(results))
             if details:
                 for r in results:
                     if r.decisions or r.parts:
-                        console.print(f"[bold]{r.submission_id}[/]")
+                        console.print(f"[bold]{shown(r.submission_id)}[/]")
                         print_findings(console, r)
         if not quiet:
             from screener.report.terminal import policies_applied
@@ -317,7 +318,8 @@ def redact(
     _setup_logging()
     with handled():
         from screener.commands.stdin import iter_inputs
-        from screener.report.jsonl import atomic_writer
+        from screener.report.jsonl import atomic_writer, write_stdout
+        from screener.report.terminal import shown
 
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, None, no_employers,
                            no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
@@ -327,13 +329,13 @@ def redact(
             raise typer.Exit(2)
         result = engine.screen(subs[0])
         if result.redacted_text is None:
-            err_console.print(f"unscanned: {'; '.join(result.reasons)}")
+            err_console.print(f"unscanned: {shown('; '.join(result.reasons))}")
             raise typer.Exit(EXIT_CLEAN if exit_zero else EXIT_FINDINGS)
         if out is not None:
             with atomic_writer(out) as handle:
                 handle.write(result.redacted_text)
         else:
-            sys.stdout.write(result.redacted_text)
+            write_stdout(result.redacted_text)
         from screener.report.terminal import plural
 
         err_console.print(f"{result.verdict.value}: {plural(len(result.findings), 'finding')}")

@@ -27,6 +27,7 @@ from typing import Any
 
 from screener.errors import StoreError
 from screener.model import ScreenResult
+from screener.safe_text import utf8_clean
 
 AUDIT_SCHEMA = "screener-audit/1"
 GENESIS = "0" * 64
@@ -137,7 +138,12 @@ class AuditLog:
         return self._meta("salt") or ""
 
     def append(self, kind: str, subject: str, body: Mapping[str, Any]) -> AuditEntry:
+        # Lone surrogates (an id read from a file name or a JSON escape) cannot go into SQLite or a UTF-8 hash:
+        # such a body is stored with every non-ASCII character as a JSON escape, the subject with visible ones.
         text = canonical(body)
+        if utf8_clean(text) != text:
+            text = json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        subject = utf8_clean(subject)
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")

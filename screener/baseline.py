@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from screener import safe_yaml
 from screener.errors import ConfigError
 from screener.fingerprint.corpus import read_key, write_key
 from screener.fingerprint.shingle import key_id
@@ -81,8 +82,11 @@ class Baseline:
         """Read a baseline and its key; ConfigError naming the file when either is missing or malformed."""
         path = Path(path)
         try:
-            raw = path.read_text(encoding="utf-8")
-            data = yaml.safe_load(raw) if path.suffix in (".yaml", ".yml") else json.loads(raw)
+            raw = safe_yaml.read_text(path)
+            data = safe_yaml.load_text(raw) if path.suffix in (".yaml", ".yml") else json.loads(raw)
+        except safe_yaml.UnsafeYaml as exc:
+            raise ConfigError(f"{path}:{safe_yaml.line_of(exc)}: baseline refused: {safe_yaml.problem_of(exc)}",
+                              code="E150") from exc
         except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
             raise ConfigError(f"cannot read baseline {path}: {exc.__class__.__name__}", code="E150") from exc
         if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA:

@@ -9,6 +9,12 @@ the parts into one results file.
 
 The per-part function ``screen_part`` is the same one the Dask adapter ships to its workers; given a Dask
 ``client``, a run sends its parts there instead of to the local pool, with the same ledger and part files.
+
+A part whose screening fails as a whole (its worker process died: killed by the memory or CPU limit, or a
+crash in native code) is screened again one submission at a time, each in a worker of its own; a submission
+that kills that worker too gets an UNSCANNED line ("worker process died"). So one hostile submission costs
+its own result, never its part, and a resumed run never stops at the same part again. Pool workers exit
+when the run's process dies (``screener.worker``).
 """
 
 from __future__ import annotations
@@ -16,19 +22,26 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
+import os
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from screener.config import ScreenerConfig
-from screener.errors import StoreError
-from screener.model import Submission
-from screener.report.jsonl import atomic_writer
+from screener.errors import ScreenerError, StoreError
+from screener.model import Metadata, ScreenResult, Submission, Verdict
+from screener.report.jsonl import atomic_writer, result_line
+from screener.safe_text import utf8_clean
+from screener.worker import in_worker, init_worker, limit_cpu
+
+log = logging.getLogger("screener")
 
 LEDGER_SCHEMA = 1
 _ENGINES: dict[str, object] = {}  # per worker process: one Screener per config, built on first use
@@ -47,9 +60,47 @@ def _engine(config_json: str):  # type: ignore[no-untyped-def]
 def screen_part(config_json: str, items: list[Submission]) -> list[str]:
     """Screen one part; return one ``screener-result/1`` JSON line per submission, in order."""
     engine = _engine(config_json)
-    lines = [r.to_json() for r in engine.screen_many(items)]
+    if in_worker():  # the kernel's backstop under the engine's cooperative checks
+        limit_cpu(sum(engine.budget_of(item).cpu_seconds for item in items) + 60)
+    lines = [result_line(r) for r in engine.screen_many(items)]
     if len(lines) != len(items):
         raise RuntimeError("result count differs from submission count")
+    return lines
+
+
+def unscanned_line(item: Submission, reason: str) -> str:
+    """The result line of a submission that could not be screened at all (its worker died)."""
+    meta = item.metadata if isinstance(item.metadata, Metadata) else Metadata()
+    return result_line(ScreenResult(submission_id=utf8_clean(item.id), verdict=Verdict.UNSCANNED, decisions=(),
+                                    reasons=(reason,), metadata=meta, sha256=None, chars=0))
+
+
+def _pool(workers: int, config: ScreenerConfig) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker,
+                               initargs=(os.getpid(), config.memory_budget_mb))
+
+
+def isolate(config_json: str, config: ScreenerConfig, items: list[Submission]) -> list[str]:
+    """Screen ``items`` one at a time in a worker of their own; a submission that kills it is UNSCANNED."""
+    lines: list[str] = []
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for item in items:
+            pool = pool or _pool(1, config)
+            try:
+                lines.extend(pool.submit(screen_part, config_json, [item]).result())
+            except BrokenProcessPool:
+                log.warning("submission %s: its worker process died", utf8_clean(item.id))
+                lines.append(unscanned_line(item, "worker process died (memory or CPU limit, or a crash)"))
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = None
+            except ScreenerError:  # configuration, model or store: the run's problem, not the submission's
+                raise
+            except Exception as exc:
+                lines.append(unscanned_line(item, f"screening failed ({exc.__class__.__name__})"))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return lines
 
 
@@ -121,7 +172,7 @@ class BatchRun:
         path = self.part_path(part)
         with atomic_writer(path) as handle:
             handle.writelines(line + "\n" for line in lines)
-        ledger.record(part, items[0].id, items[-1].id, len(items), _sha(path))
+        ledger.record(part, utf8_clean(items[0].id), utf8_clean(items[-1].id), len(items), _sha(path))
 
     def run(self, submissions: Iterable[Submission], progress=None) -> BatchSummary:  # type: ignore[no-untyped-def]
         """Screen everything not yet done; ``progress(n)`` is called with the count of each finished part.
@@ -140,7 +191,7 @@ class BatchRun:
                 counts["total"] += len(chunk)
                 entry = ledger.done(part)
                 if entry is not None:
-                    if entry[:3] != (chunk[0].id, chunk[-1].id, len(chunk)):
+                    if entry[:3] != (utf8_clean(chunk[0].id), utf8_clean(chunk[-1].id), len(chunk)):
                         raise StoreError(f"part {part} of the ledger holds other submissions than the input now "
                                          "gives: the input changed since the run started", code="E412")
                     if entry[3] == _sha(self.part_path(part)):
@@ -169,30 +220,79 @@ class BatchRun:
             return
         if self.workers == 1:
             for part, chunk in todo:
-                finished(part, chunk, screen_part(self.config_json, chunk))
+                try:
+                    lines = screen_part(self.config_json, chunk)
+                except ScreenerError:
+                    raise
+                except Exception as exc:
+                    log.warning("part %d failed (%s); screening it one submission at a time", part,
+                                exc.__class__.__name__)
+                    lines = isolate(self.config_json, self.config, chunk)
+                finished(part, chunk, lines)
             return
+        self._execute_pool(todo, finished)
+
+    def _execute_pool(self, todo: Iterator[tuple[int, list[Submission]]],
+                      finished: Callable[[int, list[Submission], list[str]], None]) -> None:
+        """Parts on a local pool, at most ``2 * workers`` in flight, written in input order. When the pool
+        breaks (a worker died), the part at the head is screened submission by submission (``isolate``) and
+        the others are submitted again to a new pool."""
         window: deque[tuple[int, list[Submission], Future[list[str]]]] = deque()
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+        pool = _pool(self.workers, self.config)
+
+        def settle() -> None:
+            nonlocal pool
+            p, c, f = window.popleft()
+            try:
+                lines = f.result()
+            except BrokenProcessPool:
+                log.warning("part %d: a worker process died; screening it one submission at a time", p)
+                pool.shutdown(wait=True, cancel_futures=True)
+                lines = isolate(self.config_json, self.config, c)
+                pool = _pool(self.workers, self.config)
+                for _ in range(len(window)):  # parts the old pool finished keep their results
+                    q, d, g = window.popleft()
+                    window.append((q, d, g if _succeeded(g) else pool.submit(screen_part, self.config_json, d)))
+            except ScreenerError:
+                raise
+            except Exception as exc:
+                log.warning("part %d failed (%s); screening it one submission at a time", p,
+                            exc.__class__.__name__)
+                lines = isolate(self.config_json, self.config, c)
+            finished(p, c, lines)
+
+        try:
             for part, chunk in todo:
                 window.append((part, chunk, pool.submit(screen_part, self.config_json, chunk)))
                 if len(window) >= 2 * self.workers:
-                    p, c, f = window.popleft()
-                    finished(p, c, f.result())
+                    settle()
             while window:
-                p, c, f = window.popleft()
-                finished(p, c, f.result())
+                settle()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _execute_dask(self, todo: Iterator[tuple[int, list[Submission]]], finished) -> None:  # type: ignore[no-untyped-def]
         """Parts go to the cluster, at most ``in_flight`` at once (default twice its worker threads), written
         back in input order. When reading the input fails, the parts already screened are still recorded."""
         limit = self.in_flight or max(2, 2 * sum(self.client.nthreads().values()))
         window: deque[tuple[int, list[Submission], Any]] = deque()
+
+        def lines_of(p: int, c: list[Submission], f: Any) -> list[str]:
+            try:
+                return list(f.result())
+            except ScreenerError:
+                raise
+            except Exception as exc:  # the part's worker died or the part raised: screen it here, one by one
+                log.warning("part %d failed on the cluster (%s); screening it one submission at a time", p,
+                            exc.__class__.__name__)
+                return isolate(self.config_json, self.config, c)
+
         try:
             for part, chunk in todo:
                 window.append((part, chunk, self.client.submit(screen_part, self.config_json, chunk, pure=False)))
                 if len(window) >= limit:
                     p, c, f = window.popleft()
-                    finished(p, c, f.result())
+                    finished(p, c, lines_of(p, c, f))
         except BaseException:
             for p, c, f in window:
                 if f.done() and f.status == "finished":
@@ -202,7 +302,7 @@ class BatchRun:
             raise
         while window:
             p, c, f = window.popleft()
-            finished(p, c, f.result())
+            finished(p, c, lines_of(p, c, f))
 
     def results(self, parts: int) -> Iterator[dict[str, object]]:
         for part in range(parts):
@@ -226,6 +326,10 @@ class BatchRun:
                         out.write(line)
                         n += 1
         return n
+
+
+def _succeeded(future: Future[list[str]]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 def _chunks(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:

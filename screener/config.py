@@ -13,6 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from screener import safe_yaml
 from screener.errors import ConfigError
 from screener.model import Category
 
@@ -65,6 +66,13 @@ class ScreenerConfig(BaseModel):
     max_bytes: int = Field(default=10_000_000, ge=1, description="larger submissions are UNSCANNED")
     max_records: int = Field(default=1_000_000, ge=1, description="records read from one JSONL file")
     regex_timeout: float = Field(default=1.0, gt=0, le=60)
+    # Per-submission budget (screener/budget.py): CPU seconds (time_budget, plus time_budget_per_mb for each
+    # million bytes of input, so the documented 10 MB limit stays reachable while a small hostile file gets
+    # about a minute), and the ceiling on the process's resident memory while it is screened (MiB, 0: none).
+    # An overrun makes that submission UNSCANNED.
+    time_budget: float = Field(default=60.0, gt=0, le=86_400)
+    time_budget_per_mb: float = Field(default=30.0, ge=0, le=86_400)
+    memory_budget_mb: int = Field(default=3_072, ge=0)
     redaction_key: str | None = Field(default=None, min_length=16, description="key of the hash operator")
     # Redaction operator by category (``secret: mask``) or rule id (``PII104: redact``); a rule id wins over
     # its category, and both over a rule file's own ``operator``. Default: ``replace`` with <ENTITY_n>.
@@ -140,8 +148,11 @@ class ScreenerConfig(BaseModel):
         data: dict[str, Any] = {}
         if path is not None:
             try:
-                loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-            except (OSError, yaml.YAMLError) as exc:
+                loaded = safe_yaml.load_file(Path(path))
+            except yaml.YAMLError as exc:
+                where = f"{path}:{safe_yaml.line_of(exc)}"
+                raise ConfigError(f"{where}: config refused: {safe_yaml.problem_of(exc)}") from exc
+            except (OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"cannot read config {path}: {exc.__class__.__name__}") from exc
             if loaded is not None and not isinstance(loaded, dict):
                 raise ConfigError(f"config {path} must be a mapping")

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from screener import safe_yaml
 from screener.config import ScreenerConfig
 from screener.errors import ConfigError
 
@@ -65,7 +66,7 @@ def _has_tool_table(path: Path) -> bool:
 def read_file(path: Path) -> dict[str, Any]:
     """The settings in one config file (YAML, TOML or ``[tool.screener]`` of a pyproject); ConfigError if bad."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = safe_yaml.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config {path}: {exc.__class__.__name__}") from exc
     try:
@@ -76,7 +77,9 @@ def read_file(path: Path) -> dict[str, Any]:
                 if data is None:
                     raise ConfigError(f"config {path} has no [tool.screener] table")
         else:
-            data = yaml.safe_load(raw)
+            data = safe_yaml.load_text(raw)
+    except safe_yaml.UnsafeYaml as exc:
+        raise ConfigError(f"{path}:{safe_yaml.line_of(exc)}: config refused: {safe_yaml.problem_of(exc)}") from exc
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot parse config {path}: {exc.__class__.__name__}: {_first_line(exc)}") from exc
     if data is None:

@@ -15,9 +15,9 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from screener.batch import screen_part
+from screener.batch import isolate, screen_part
 from screener.config import ScreenerConfig
-from screener.errors import ConfigError
+from screener.errors import ConfigError, ScreenerError
 from screener.model import Submission
 
 
@@ -26,7 +26,9 @@ def screen_on_dask(client: Any, config: ScreenerConfig, submissions: Iterable[Su
     """Screen on a Dask cluster; yield one result line per submission in input order.
 
     At most ``in_flight`` parts (default: twice the cluster's worker threads) are submitted at once, so an
-    input of any size streams through with bounded memory. A failed part raises; nothing is skipped.
+    input of any size streams through with bounded memory. A part that fails on the cluster (its worker died)
+    is screened here one submission at a time (``screener.batch.isolate``); nothing is skipped. A
+    configuration error raises.
     """
     try:
         from distributed import Future  # noqa: F401  (checks that the extra is installed)
@@ -34,13 +36,20 @@ def screen_on_dask(client: Any, config: ScreenerConfig, submissions: Iterable[Su
         raise ConfigError('Dask is not installed: pip install -e ".[dask]"', code="E130") from exc
     config_json = config.model_dump_json()
     limit = in_flight or max(2, 2 * sum(client.nthreads().values()))
-    window: list[Any] = []
+    window: list[tuple[list[Submission], Any]] = []
     it = iter(submissions)
     while True:
         chunk = list(itertools.islice(it, part_size))
         if chunk:
-            window.append(client.submit(screen_part, config_json, chunk, pure=False))
+            window.append((chunk, client.submit(screen_part, config_json, chunk, pure=False)))
         if window and (len(window) >= limit or not chunk):
-            yield from window.pop(0).result()
+            part, future = window.pop(0)
+            try:
+                lines = list(future.result())
+            except ScreenerError:
+                raise
+            except Exception:  # the part's worker died or the part raised: screen it here, one at a time
+                lines = isolate(config_json, config, part)
+            yield from lines
         if not chunk and not window:
             return

@@ -5,6 +5,12 @@ per-call state on the instance, so one Screener may serve many threads (the spaC
 ``screen_many`` batches the NLP step over its input with ``nlp.pipe`` and yields results in input order,
 exactly one per submission. Any part that cannot be screened makes that submission UNSCANNED with a reason;
 it never passes as clean and never stops the batch.
+
+The fault boundary is per submission: whatever its extraction, normalisation, model pass, detectors, policy,
+redaction or serialisation raises becomes its UNSCANNED result whose reason names the stage and the
+exception class (never the exception's message, which can quote the text), and the run goes on. Each
+submission has a CPU-time and memory budget (``ScreenerConfig.time_budget`` / ``memory_budget_mb``,
+``screener.budget``) checked between stages, between detectors and between model batches.
 """
 
 from __future__ import annotations
@@ -17,12 +23,14 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
+from screener.boundary import failure, sealed, writable
+from screener.budget import BudgetExceeded, Deadline
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, NlpResult, ScanInput
 from screener.detect.pii_refine import refine
 from screener.errors import ExtractionError
 from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
-from screener.nlp import NlpRunner, load_model
+from screener.nlp import NlpRunner, Progress, load_model
 from screener.policy import Policy
 from screener.policy_layers import PolicyResolver, PolicyStack, matched_profiles
 from screener.provenance import profiles_in_force, run_provenance, with_declared
@@ -31,6 +39,7 @@ from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
 from screener.ruleset.select import RuleSelection
+from screener.safe_text import utf8_text
 from screener.text.extract import Limits, Part, extract, part_at
 from screener.text.normalize import NormalizedText, normalize
 
@@ -68,6 +77,7 @@ class _Prepared:
     error: str | None = None
     folded: NormalizedText | None = field(default=None)
     parts: tuple[Part, ...] = ()
+    deadline: Deadline = field(default_factory=lambda: Deadline(float("inf")))
 
 
 class Screener:
@@ -147,31 +157,54 @@ class Screener:
 
     def _coerce(self, item: Submission | str) -> Submission:
         if isinstance(item, Submission):
-            return item
+            return writable(item)
         if isinstance(item, str):
             return Submission(id="text-" + hashlib.sha256(item.encode("utf-8", "surrogatepass")).hexdigest()[:12],
                               text=item)
         raise TypeError(f"expected a Submission or str, got {type(item).__name__}")
 
+    def budget_of(self, sub: Submission) -> Deadline:
+        """The budget of one submission: ``time_budget`` CPU seconds plus ``time_budget_per_mb`` per 10^6 bytes."""
+        size = len(sub.data) if sub.data is not None else len(sub.text or "")
+        seconds = self.config.time_budget + self.config.time_budget_per_mb * size / 1e6
+        return Deadline(seconds, self.config.memory_budget_mb)
+
     def _prepare(self, sub: Submission) -> _Prepared:
+        """Extract and normalise one submission; whatever that raises becomes its error (fail closed)."""
         if sub.error:
             return _Prepared(sub, error=sub.error)
+        deadline = self.budget_of(sub)
+        stage = "extraction"
         try:
-            if sub.text is not None:
-                size = len(sub.text.encode("utf-8", "surrogatepass"))
-                if size > self.config.max_bytes:
-                    raise ExtractionError(f"submission of {size} bytes exceeds the {self.config.max_bytes}-byte limit")
-                if not sub.text.strip():
-                    raise ExtractionError("empty submission")
-                text, notes, parts = sub.text, tuple[str, ...](), tuple[Part, ...]()
-            elif sub.data is not None:
-                extracted = extract(sub.data, sub.name, self.limits)
-                text, notes, parts = extracted.text, extracted.notes, extracted.parts
-            else:
-                raise ExtractionError("submission has neither text nor data")
+            with deadline.running():
+                text, notes, parts = self._extract(sub)
+                text, replaced = utf8_text(text)
+                if replaced:
+                    notes = (*notes, f"{replaced} unpaired surrogate code points replaced by U+FFFD")
+                deadline.check()
+                stage = "normalisation"
+                folded = normalize(text)
+                deadline.check()
         except ExtractionError as exc:
             return _Prepared(sub, error=exc.message)
-        return _Prepared(sub, text=text, notes=notes, folded=normalize(text), parts=parts)
+        except Exception as exc:  # the boundary: an extractor bug, a RecursionError, a budget overrun
+            log.warning("submission %s: %s failed: %s", sub.id, stage, exc.__class__.__name__)
+            return _Prepared(sub, error=failure(stage, exc))
+        return _Prepared(sub, text=text, notes=notes, folded=folded, parts=parts, deadline=deadline)
+
+    def _extract(self, sub: Submission) -> tuple[str, tuple[str, ...], tuple[Part, ...]]:
+        """The text of one submission, its notes and its named parts (none for plain text)."""
+        if sub.text is not None:
+            size = len(sub.text.encode("utf-8", "surrogatepass"))
+            if size > self.config.max_bytes:
+                raise ExtractionError(f"submission of {size} bytes exceeds the {self.config.max_bytes}-byte limit")
+            if not sub.text.strip():
+                raise ExtractionError("empty submission")
+            return sub.text, (), ()
+        if sub.data is not None:
+            extracted = extract(sub.data, sub.name, self.limits)
+            return extracted.text, tuple(extracted.notes), tuple(extracted.parts)
+        raise ExtractionError("submission has neither text nor data")
 
     def _employers(self, meta: Metadata) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*meta.employers, *self.config.employers)))
@@ -199,6 +232,7 @@ class Screener:
         findings: list[Finding] = []
         notes: list[str] = []
         for detector in self.detectors:
+            prep.deadline.check()
             try:
                 findings.extend(detector.detect(item))
                 notes_of = getattr(detector, "notes", None)
@@ -207,10 +241,13 @@ class Screener:
             except PatternTimeout:
                 log.warning("submission %s: detector %s: pattern timed out", prep.submission.id, detector.name)
                 return [], (), f"detector {detector.name}: a rule pattern exceeded its time budget"
+            except (BudgetExceeded, MemoryError):
+                raise
             except Exception as exc:  # fail closed, keep the text out of the log
                 log.warning("submission %s: detector %s failed: %s", prep.submission.id, detector.name,
                             exc.__class__.__name__)
                 return [], (), f"detector {detector.name} failed ({exc.__class__.__name__})"
+        prep.deadline.check()
         if self.config.refine:
             findings = refine(findings, prep.folded, nlp, skip=self.config.refine_skip)
         return findings, tuple(notes), None
@@ -229,8 +266,23 @@ class Screener:
         )
 
     def _finish(self, prep: _Prepared, nlp: NlpResult | None) -> ScreenResult:
+        """Detect, decide and redact one prepared submission; whatever that raises makes it UNSCANNED."""
         if prep.error is not None or prep.text is None:
-            return self._unscanned(prep, prep.error or "nothing to screen")
+            return self._sealed(self._unscanned(prep, prep.error or "nothing to screen"))
+        try:
+            with prep.deadline.running():
+                result = self._screen(prep, nlp)
+                prep.deadline.check()
+        except Exception as exc:
+            log.warning("submission %s: screening failed: %s", prep.submission.id, exc.__class__.__name__)
+            return self._sealed(self._unscanned(prep, failure("screening", exc)))
+        return self._sealed(result)
+
+    def _sealed(self, result: ScreenResult) -> ScreenResult:
+        return sealed(result)
+
+    def _screen(self, prep: _Prepared, nlp: NlpResult | None) -> ScreenResult:
+        assert prep.text is not None
         findings, notes, error = self._detect(prep, nlp)
         if error is not None:
             return self._unscanned(prep, error)
@@ -267,13 +319,15 @@ class Screener:
         """Whether a result fails the run under the policy in force for it (UNSCANNED always fails)."""
         return self._policy_for(result.metadata, result.findings).fails(result.verdict)
 
-    def _run_nlp(self, batch: list[_Prepared]) -> list[NlpResult | None]:
+    def _run_nlp(self, batch: list[_Prepared], progress: Progress | None = None) -> list[NlpResult | None]:
+        """The model's analysis of each prepared text (None for those without text or past their budget)."""
         if self.runner is None:
             return [None] * len(batch)
         todo = [i for i, p in enumerate(batch) if p.folded is not None]
         out: list[NlpResult | None] = [None] * len(batch)
         with self._nlp_lock:
-            results = self.runner.run([batch[i].folded.text for i in todo])  # type: ignore[union-attr]
+            results = self.runner.run([batch[i].folded.text for i in todo],  # type: ignore[union-attr]
+                                      [batch[i].deadline for i in todo], progress)
         for i, r in zip(todo, results, strict=True):
             out[i] = r
         return out
@@ -284,27 +338,55 @@ class Screener:
         """Screen one submission (a str gets the id ``text-<sha256 prefix>``); never raises for bad input."""
         return next(self.screen_many([item]))
 
-    def screen_many(self, items: Iterable[Submission | str], batch_size: int | None = None) -> Iterator[ScreenResult]:
-        """Screen lazily, ``batch_size`` submissions per NLP batch, one result per input, in input order."""
+    def screen_many(self, items: Iterable[Submission | str], batch_size: int | None = None,
+                    progress: Progress | None = None) -> Iterator[ScreenResult]:
+        """Screen lazily, ``batch_size`` submissions per NLP batch, one result per input, in input order.
+
+        ``progress(done, total)`` is called with characters through the model pass of the current batch (for
+        a progress bar on one long submission). When ``items`` itself raises, the submissions already taken
+        are screened and yielded first, then the exception propagates: nothing taken is lost.
+        """
         size = batch_size or self.config.nlp_batch_size
         batch: list[_Prepared] = []
-        for item in items:
-            batch.append(self._prepare(self._coerce(item)))
+        it = iter(items)
+        while True:
+            try:
+                item = next(it)
+            except StopIteration:
+                break
+            except BaseException:
+                if batch:
+                    yield from self._flush(batch, progress)
+                raise
+            try:
+                sub = self._coerce(item)
+            except TypeError:
+                if batch:
+                    yield from self._flush(batch, progress)
+                raise
+            batch.append(self._prepare(sub))
             if len(batch) >= size:
-                yield from self._flush(batch)
+                yield from self._flush(batch, progress)
                 batch = []
         if batch:
-            yield from self._flush(batch)
+            yield from self._flush(batch, progress)
 
-    def _flush(self, batch: list[_Prepared]) -> Iterator[ScreenResult]:
+    def _flush(self, batch: list[_Prepared], progress: Progress | None = None) -> Iterator[ScreenResult]:
         try:
-            nlps = self._run_nlp(batch)
-        except Exception as exc:  # the model failed on this batch: every submission in it fails closed
+            nlps = self._run_nlp(batch, progress)
+        except Exception as exc:  # the model failed on this batch: find the submission it failed on
             log.warning("NLP batch of %d failed: %s", len(batch), exc.__class__.__name__)
-            for prep in batch:
-                yield self._unscanned(prep, f"NLP model failed ({exc.__class__.__name__})")
+            if len(batch) > 1:
+                for prep in batch:
+                    yield from self._flush([prep])
+            else:
+                yield self._sealed(self._unscanned(batch[0], failure("NLP model", exc)))
             return
         for prep, nlp in zip(batch, nlps, strict=True):
+            if prep.folded is not None and self.runner is not None and nlp is None:
+                reason = prep.deadline.expired() or "NLP model gave no result"
+                yield self._sealed(self._unscanned(prep, reason))
+                continue
             yield self._finish(prep, nlp)
 
     def redact(self, item: Submission | str) -> str:

@@ -6,22 +6,26 @@ is dropped as well (the default model's ``ner`` embeds its own, so its pass is `
 entities at about 70% of the time of ``tok2vec`` + ``ner``, bench/throughput.py). Long texts are cut into
 chunks of at most ``chunk_chars`` characters, at whitespace, overlapping by ``overlap`` characters on each
 side of a core region; cores partition the text, so an entity shorter than the overlap that straddles a cut
-is still seen whole by the chunk whose core holds its start, and is reported once.
+is still seen whole by the chunk whose core holds its start, and is reported once. Chunks of all texts
+share one stream of model batches bounded in characters (``NlpRunner``).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from screener.budget import Deadline
 from screener.detect.base import DocChunk, NlpResult
 from screener.errors import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 # Components no detector reads. Whatever else the model has (tok2vec or transformer, ner, entity_ruler) stays.
 UNUSED = ("tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "trainable_lemmatizer", "morphologizer",
@@ -99,25 +103,79 @@ def plan_chunks(text: str, chunk_chars: int, overlap: int) -> list[Piece]:
     return pieces
 
 
-class NlpRunner:
-    """Runs the model over many folded texts at once with ``nlp.pipe``. Reusable; holds no per-text state."""
+Progress = Callable[[int, int], None]
+BATCH_CHARS = 200_000  # characters per model batch: bounds the activations held at once (memory)
 
-    def __init__(self, nlp: Language, model: str, chunk_chars: int, overlap: int, batch_size: int) -> None:
+
+class NlpRunner:
+    """Runs the model over many folded texts at once with ``nlp.pipe``. Reusable; holds no per-text state.
+
+    Every chunk of every text goes through one stream of model batches, so a long text is batched like many
+    short ones. A batch holds at most ``batch_size`` chunks and, beyond its first chunk, at most
+    ``BATCH_CHARS`` characters: peak memory depends on the chunk size, not on the length of the text.
+    """
+
+    def __init__(self, nlp: Language, model: str, chunk_chars: int, overlap: int, batch_size: int,
+                 batch_chars: int = BATCH_CHARS) -> None:
         self.nlp = nlp
         self.model = model
         self.chunk_chars = chunk_chars
         self.overlap = overlap
         self.batch_size = batch_size
+        self.batch_chars = batch_chars
 
-    def run(self, texts: Sequence[str]) -> list[NlpResult]:
+    def _batches(self, owners: list[int], flat: list[str]) -> Iterator[list[int]]:
+        batch: list[int] = []
+        chars = 0
+        for k, piece in enumerate(flat):
+            if batch and (len(batch) >= self.batch_size or chars + len(piece) > self.batch_chars):
+                yield batch
+                batch, chars = [], 0
+            batch.append(k)
+            chars += len(piece)
+        if batch:
+            yield batch
+
+    def run(self, texts: Sequence[str], deadlines: Sequence[Deadline] | None = None,
+            progress: Progress | None = None) -> list[NlpResult | None]:
+        """One ``NlpResult`` per text, in order; None for a text whose deadline expired on the way.
+
+        Each model batch's CPU time is charged to the texts in it in proportion to their characters, and
+        no further chunk of an expired text is run. ``progress(done, total)`` counts characters.
+        """
         plans = [plan_chunks(t, self.chunk_chars, self.overlap) for t in texts]
+        owners = [i for i, plan in enumerate(plans) for _ in plan]
         flat = [t[p.offset : p.end] for t, plan in zip(texts, plans, strict=True) for p in plan]
-        docs = zip(flat, self.nlp.pipe(flat, batch_size=self.batch_size), strict=True)
-        out = []
-        for plan in plans:
+        docs: list[Doc | None] = [None] * len(flat)
+        expired: set[int] = set()
+        total, done = sum(map(len, flat)), 0
+        for batch in self._batches(owners, flat):
+            size = sum(len(flat[k]) for k in batch)
+            if deadlines is not None:
+                expired.update(owners[k] for k in batch if deadlines[owners[k]].expired())
+                batch = [k for k in batch if owners[k] not in expired]
+            if batch:
+                started = time.thread_time()
+                for k, doc in zip(batch, self.nlp.pipe([flat[k] for k in batch], batch_size=len(batch)),
+                                  strict=True):
+                    docs[k] = doc
+                if deadlines is not None:
+                    spent = time.thread_time() - started
+                    chars = sum(len(flat[k]) for k in batch) or 1
+                    for k in batch:
+                        deadlines[owners[k]].charge(spent * len(flat[k]) / chars)
+            done += size
+            if progress is not None:
+                progress(done, total)
+        out: list[NlpResult | None] = []
+        k = 0
+        for i, plan in enumerate(plans):
             chunks = []
             for p in plan:
-                text, doc = next(docs)
-                chunks.append(DocChunk(p.offset, p.core_start, p.core_end, doc, text))
-            out.append(NlpResult(chunks=tuple(chunks), model=self.model))
+                done_doc = docs[k]
+                if done_doc is not None:
+                    chunks.append(DocChunk(p.offset, p.core_start, p.core_end, done_doc, flat[k]))
+                k += 1
+            out.append(None if i in expired or len(chunks) != len(plan) else
+                       NlpResult(chunks=tuple(chunks), model=self.model))
         return out

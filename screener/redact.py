@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from screener.errors import ConfigError
 from screener.model import CATEGORY_PRIORITY, Category, Finding, Span
 
+SEGMENT = 256  # replacements per Presidio call (see Redactor.redact)
+
 
 @dataclass(frozen=True, slots=True)
 class Replacement:
@@ -223,10 +225,21 @@ class Redactor:
         if not replacements:
             return strip_format(text)
         names = placeholders(text, replacements)
-        results, configs = [], {}
-        for i, (r, name) in enumerate(zip(replacements, names, strict=True)):
-            tag = f"SCREENER_{i}"  # one pseudo-entity per replacement: Presidio must not merge ours
-            results.append(RecognizerResult(entity_type=tag, start=r.span.start, end=r.span.end, score=1.0))
-            op, params = self._config(r.operator, name, len(r.span))
-            configs[tag] = OperatorConfig(op, params)
-        return strip_format(str(self.engine.anonymize(text, results, configs, merge_entities_with_spaces=False).text))
+        # Presidio rebuilds the whole string at every replacement (quadratic in a long text): hand it windows of
+        # at most SEGMENT replacements each, cut between replacements, and join the redacted windows.
+        pieces: list[str] = []
+        cursor = 0
+        for first in range(0, len(replacements), SEGMENT):
+            group = replacements[first : first + SEGMENT]
+            stop = len(text) if first + SEGMENT >= len(replacements) else group[-1].span.end
+            results, configs = [], {}
+            for i, (r, name) in enumerate(zip(group, names[first : first + SEGMENT], strict=True)):
+                tag = f"SCREENER_{first + i}"  # one pseudo-entity per replacement: Presidio must not merge ours
+                results.append(RecognizerResult(entity_type=tag, start=r.span.start - cursor,
+                                                end=r.span.end - cursor, score=1.0))
+                op, params = self._config(r.operator, name, len(r.span))
+                configs[tag] = OperatorConfig(op, params)
+            window = text[cursor:stop]
+            pieces.append(str(self.engine.anonymize(window, results, configs, merge_entities_with_spaces=False).text))
+            cursor = stop
+        return strip_format("".join(pieces))

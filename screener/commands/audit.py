@@ -14,7 +14,8 @@ from rich.table import Table
 from screener.audit import AuditEntry, AuditLog
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.errors import StoreError
-from screener.report.terminal import plural
+from screener.report.terminal import plural, shown
+from screener.safe_text import utf8_clean
 
 app = typer.Typer(help="Verify and read the append-only audit log.", no_args_is_help=True)
 
@@ -43,9 +44,9 @@ def verify(
         with open_existing(audit_log) as log:
             report = log.verify(expected_head=expect_head)
         for problem in report.problems:
-            err_console.print(f"[bold red]tampered[/] {problem}")
+            err_console.print(f"[bold red]tampered[/] {shown(problem)}")
         status = "intact" if report.ok else "NOT intact"
-        err_console.print(f"{audit_log}: {report.entries} entries, chain {status}")
+        err_console.print(f"{shown(audit_log)}: {report.entries} entries, chain {status}")
         sys.stdout.write(f"head {report.head}\n")
         raise typer.Exit(EXIT_CLEAN if report.ok else EXIT_FINDINGS)
 
@@ -64,7 +65,7 @@ def _table(entries: list[AuditEntry]) -> Table:
             what = str(b.get("action"))
             target = f"finding {b['finding']}" if b.get("finding") else "submission"
             details = f"{target} by {b.get('reviewer')} ({b.get('scope')}): {b.get('reason')}"
-        table.add_row(str(e.seq), e.at[:19], e.kind, what, details)
+        table.add_row(str(e.seq), shown(e.at[:19]), shown(e.kind), shown(what), shown(details))
     return table
 
 
@@ -80,12 +81,12 @@ def show(
     """
     with handled():
         with open_existing(audit_log) as log:
-            entries = log.entries(subject=target)
+            entries = log.entries(subject=utf8_clean(target))  # subjects are stored UTF-8 clean
             if not entries and target.isdigit():
                 one = log.entry(int(target))
                 entries = [one] if one is not None else []
         if not entries:
-            raise StoreError(f"nothing recorded for {target!r} in {audit_log}")
+            raise StoreError(f"nothing recorded for {utf8_clean(target)!r} in {audit_log}")
         if as_json:
             sys.stdout.write(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2) + "\n")
         else:

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from screener.errors import ScreenerError
+from screener.report.terminal import shown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -29,7 +30,7 @@ def handled() -> Iterator[None]:
     except typer.Exit:
         raise
     except ScreenerError as exc:
-        err_console.print(f"[bold red]error[/] {exc}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]error[/] {shown(exc, newlines=True)}", markup=True, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err_console.print("interrupted")

@@ -21,6 +21,7 @@ from screener.fingerprint import corpus as lib
 from screener.fingerprint.ingest import FileReport
 from screener.fingerprint.manifest import Manifest
 from screener.fingerprint.store import FingerprintStore
+from screener.report.terminal import shown
 from screener.text.extract import Limits
 
 app = typer.Typer(
@@ -41,13 +42,14 @@ def _limits(max_bytes: int, max_pages: int) -> Limits:
 
 
 def _report(reports: list[FileReport], manifest: Manifest) -> None:
-    table = Table(title=f"{manifest.kind} {manifest.name}", show_lines=False)
+    table = Table(title=f"{shown(manifest.kind)} {shown(manifest.name)}", show_lines=False)
     for col in ("file", "document id", "status", "terms", "fingerprints", "reason"):
         table.add_column(col)
     for r in reports:
         style = "" if r.status == "added" else "yellow"
-        table.add_row(r.path, r.ref, f"[{style}]{r.status}[/]" if style else r.status, str(r.terms),
-                      str(r.fingerprints), r.reason)
+        status = shown(r.status)
+        table.add_row(shown(r.path), shown(r.ref), f"[{style}]{status}[/]" if style else status, str(r.terms),
+                      str(r.fingerprints), shown(r.reason))
     err_console.print(table)
     skipped = sum(r.status != "added" for r in reports)
     err_console.print(
@@ -102,7 +104,7 @@ def remove(
     with handled():
         manifest, removed, missing = lib.remove(index, refs)
         for ref in missing:
-            err_console.print(f"[yellow]not in the index[/] {ref}")
+            err_console.print(f"[yellow]not in the index[/] {shown(ref)}")
         err_console.print(f"removed {len(removed)}; {manifest.docs} documents, {manifest.postings} fingerprints left")
         if missing:
             raise typer.Exit(1)
@@ -126,12 +128,12 @@ def info(
                 {"id": d.ref, "terms": d.terms, "sections": [s[2] for s in d.sections]} for d in docs]}
             out_console.print_json(json.dumps(data))
             return
-        table = Table(title=f"{store}", show_header=False)
+        table = Table(title=shown(store), show_header=False)
         for key_, value in m.to_rows():
-            table.add_row(key_, value)
+            table.add_row(shown(key_), shown(value))
         out_console.print(table)  # the table is the command's data: stdout, like --json
         for d in docs:
-            out_console.print(f"  {d.ref}: {d.terms} terms, {len(d.sections)} sections", markup=False)
+            out_console.print(f"  {shown(d.ref)}: {d.terms} terms, {len(d.sections)} sections")
 
 
 @app.command()
@@ -147,7 +149,7 @@ def verify(
         manifest, problems = lib.verify(store, key_file)
         if problems:
             raise StoreError(f"{store} failed verification: " + "; ".join(problems), code="E417")
-        err_console.print(f"{store}: ok ({manifest.docs} documents, {manifest.postings} fingerprints)")
+        err_console.print(f"{shown(store)}: ok ({manifest.docs} documents, {manifest.postings} fingerprints)")
 
 
 @app.command()

@@ -14,18 +14,20 @@ from rich.table import Table
 from screener.commands.common import handled
 from screener.model import Category
 from screener.policy import ActionRule, Policy
+from screener.report.terminal import shown
 
 app = typer.Typer(help="Show policies.", no_args_is_help=True)
 
 
 def policy_table(policy: Policy) -> Table:
-    table = Table(title=f"Policy {policy.name} ({policy.stamp}), fails on {policy.fail_on.value} or worse; "
-                        "unscanned always fails")
+    table = Table(title=f"Policy {shown(policy.name)} ({shown(policy.stamp)}), fails on {policy.fail_on.value} "
+                        "or worse; unscanned always fails")
     for col in ("applies to", "action", "min score", "severity", "from"):
         table.add_column(col)
 
     def row(what: str, rule: ActionRule) -> None:
-        table.add_row(what, rule.action.value, f"{rule.min_score:.2f}", rule.severity, rule.layer or policy.name)
+        table.add_row(shown(what), rule.action.value, f"{rule.min_score:.2f}", shown(rule.severity),
+                      shown(rule.layer or policy.name))
 
     row("default", policy.default)
     for cat in Category:
@@ -53,7 +55,7 @@ def list_layers(
         console = Console(highlight=False)
         for title, folder in (("global", root), ("industry", root / "industries"), ("employer", root / "employers")):
             names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-            console.print(f"{title}: {', '.join(names) or '(none)'}")
+            console.print(f"{title}: {shown(', '.join(names)) or '(none)'}")
 
 
 @app.command()
@@ -89,9 +91,10 @@ def show(
             return
         console = Console(highlight=False)
         console.print(policy_table(effective))
-        console.print(f"layers: {', '.join(effective.layers) or '(none)'}")
+        console.print(f"layers: {shown(', '.join(effective.layers)) or '(none)'}")
         layered = {name.split(":", 1)[1] for name in effective.layers if name.startswith("employer:")}
         for emp in employer or ():
             if emp not in layered:
-                console.print(f"employer {emp}: no policy layer (policies/employers/{emp}.yaml); the global and "
+                console.print(f"employer {shown(emp)}: no policy layer (policies/employers/{shown(emp)}.yaml); "
+                              "the global and "
                               "industry entries apply")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from screener.commands.common import err_console, handled
-from screener.report.terminal import plural
+from screener.report.terminal import plural, shown
 
 if TYPE_CHECKING:
     from screener.report.html import SourceLookup
@@ -94,4 +94,4 @@ def report(
                             profiles=profiles,
                             show_source=show_source, source_lookup=lookup, reviews=reviews,
                             title=title)
-        err_console.print(f"wrote {out} ({plural(len(loaded), 'submission')}, {size / 1024:.0f} KiB)")
+        err_console.print(f"wrote {shown(out)} ({plural(len(loaded), 'submission')}, {size / 1024:.0f} KiB)")

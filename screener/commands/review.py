@@ -9,7 +9,9 @@ import typer
 
 from screener.commands.audit import DEFAULT_LOG, LogOpt, open_existing
 from screener.commands.common import err_console, handled
+from screener.report.terminal import shown
 from screener.review import FindingRef, ReviewAction, Scope, record_review
+from screener.safe_text import utf8_clean
 
 app = typer.Typer(help="Override a verdict or a finding, with a reason, recorded in the audit log.",
                   no_args_is_help=True)
@@ -26,18 +28,19 @@ TextsOpt = Annotated[list[Path] | None, typer.Option("--texts", help="The files 
 def _run(action: ReviewAction, target: str, reason: str, reviewer: str, finding: str | None, scope: Scope,
          employer: str | None, texts: list[Path] | None, audit_log: Path) -> None:
     with handled():
+        target = utf8_clean(target)  # ids are UTF-8 clean everywhere (a file name's stray byte as \xNN)
         text = None
         if texts:
             from screener.report.texts import load_texts
 
             text = load_texts(texts).get(target)
             if text is None:
-                err_console.print(f"no text with id {target} under the paths given")
+                err_console.print(f"no text with id {shown(target)} under the paths given")
         ref = FindingRef.parse(finding) if finding else None
         with open_existing(audit_log) as log:
             review = record_review(log, action, target, reviewer, reason, finding=ref, scope=scope,
                                    employer=employer, text=text)
-        err_console.print(f"recorded: {review.signature()}")
+        err_console.print(f"recorded: {shown(review.signature())}")
 
 
 @app.command()

@@ -17,6 +17,7 @@ from screener.commands.common import EXIT_FINDINGS, err_console, handled
 from screener.config_files import resolve
 from screener.errors import ConfigError, RuleError
 from screener.model import CATEGORY_PREFIX, Category
+from screener.report.terminal import plain, shown
 from screener.ruleset.employers import load_profiles
 from screener.ruleset.lint import lint
 from screener.ruleset.loader import RuleSet, load_rules
@@ -81,7 +82,8 @@ def list_rules(
                 continue
             for rule in sorted(pack.rules, key=lambda r: r.id):
                 code = rule.id if rule.enabled else f"{rule.id} (off)"
-                table.add_row(code, rule.name, pack.category.value, _how(rule), rule.docs.what)
+                table.add_row(shown(code), shown(rule.name), pack.category.value, shown(_how(rule)),
+                              shown(rule.docs.what))
         out.print(table)
 
 
@@ -93,15 +95,15 @@ def show(code: str = typer.Argument(..., help="Rule code, e.g. MRK301."), rules_
         rule = rules.get(code.upper())
         if rule is None:
             raise ConfigError(f"no rule with code {code}", code="E111")
-        out.print(f"[bold]{rule.id}[/] {rule.name}  ({rule.entity}, {_how(rule)})")
+        out.print(f"[bold]{shown(rule.id)}[/] {shown(rule.name)}  ({shown(rule.entity)}, {shown(_how(rule))})")
         for name in ("what", "why", "example", "remedy"):
-            out.print(f"[bold]{name}:[/] {getattr(rule.docs, name)}", markup=True)
+            out.print(f"[bold]{name}:[/] {shown(getattr(rule.docs, name), newlines=True)}", markup=True)
         if isinstance(rule, RegexRule):
             for spec in rule.patterns:
-                out.print(f"  pattern {spec.name} (score {spec.score}): {spec.regex}", markup=False)
+                out.print(plain(f"  pattern {spec.name} (score {spec.score}): {spec.regex}"), markup=False)
         context: tuple[str, ...] = getattr(rule, "context", ())
         if context:
-            out.print(f"  context words: {', '.join(context)}", markup=False)
+            out.print(plain(f"  context words: {', '.join(context)}"), markup=False)
 
 
 @app.command("check")
@@ -121,7 +123,7 @@ def check(
         if report.errors:
             raise RuleError(report.errors)
         for problem in report.problems:
-            err_console.print(problem, markup=False, soft_wrap=True)
+            err_console.print(plain(problem, newlines=True), markup=False, soft_wrap=True)
         summary = (f"{report.rules} rules, {report.profiles} employer profiles, {report.cases} fixture cases: "
                    f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}")
         err_console.print(summary, markup=False, soft_wrap=True)
@@ -139,7 +141,7 @@ def employers(rules_dir: Path | None = RulesDir) -> None:
         for col in ("id", "name", "names", "domains+hosts", "codenames+systems", "clients", "formats"):
             table.add_column(col)
         for p in profiles.profiles:
-            table.add_row(p.id, p.display_name, str(len(p.legal_names) + len(p.names) + len(p.aliases)),
+            table.add_row(shown(p.id), shown(p.display_name), str(len(p.legal_names) + len(p.names) + len(p.aliases)),
                           str(len(p.email_domains) + len(p.hosts)), str(len(p.codenames) + len(p.systems)),
                           str(len(p.clients) + len(p.counterparties)),
                           str(len(p.reference_formats) + len(p.employee_id_formats)))

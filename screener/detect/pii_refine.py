@@ -32,6 +32,7 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Iterable
@@ -287,13 +288,23 @@ def _absorb(findings: list[Finding]) -> list[Finding]:
     """Of overlapping personal-data findings of one entity, keep the longest (ties: higher score)."""
     ranked = sorted(findings, key=lambda f: (-(f.span.end - f.span.start), -f.score, f.sort_key()))
     kept: list[Finding] = []
-    spans: dict[str, list[Span]] = {}  # kept personal-data spans by entity
+    # Kept spans of one entity never overlap, so sorted by start they are sorted by end too: the only kept span
+    # that can overlap [s, e) is the last one starting before e (a bisection, not a scan: linear-log overall).
+    starts: dict[str, list[int]] = {}
+    ends: dict[str, list[int]] = {}
     for f in ranked:
         if f.category is Category.PERSONAL_DATA:
-            same = spans.setdefault(f.entity, [])
-            if any(k.overlaps(f.span) for k in same):
+            s, e = starts.setdefault(f.entity, []), ends.setdefault(f.entity, [])
+            if not f.span:  # an empty span sorts last and overlaps nothing kept; keep the check exact anyway
+                if any(Span(a, b).overlaps(f.span) for a, b in zip(s, e, strict=True)):
+                    continue
+                kept.append(f)
                 continue
-            same.append(f.span)
+            i = bisect.bisect_left(s, f.span.end)
+            if i and e[i - 1] > f.span.start:
+                continue
+            s.insert(i, f.span.start)
+            e.insert(i, f.span.end)
         kept.append(f)
     return kept
 

@@ -1,9 +1,15 @@
-"""JSON Lines results (``screener-result/1``, one object per line) and atomic writes of result files."""
+"""JSON Lines results (``screener-result/1``, one object per line) and atomic writes of result files.
+
+``result_line`` is the one way a result becomes a line: when a result cannot be serialised or encoded as
+UTF-8, its line is an UNSCANNED record with the reason (the exception class), so a writer never stops.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -11,7 +17,37 @@ from pathlib import Path
 from typing import IO
 
 from screener.errors import InputError
-from screener.model import ScreenResult
+from screener.model import RESULT_SCHEMA, ScreenResult
+from screener.safe_text import utf8_clean
+
+log = logging.getLogger("screener")
+
+
+def result_line(result: ScreenResult, include_redacted: bool = False) -> str:
+    """``result`` as one ``screener-result/1`` JSON line (no newline) that always encodes as UTF-8."""
+    try:
+        line = result.to_json(include_redacted)
+        line.encode("utf-8")
+        return line
+    except Exception as exc:
+        kind = exc.__class__.__name__
+    sub_id = utf8_clean(str(result.submission_id))
+    log.warning("submission %s: result cannot be written: %s", sub_id, kind)
+    return json.dumps({"schema": RESULT_SCHEMA, "id": sub_id, "verdict": "unscanned",
+                       "reasons": [f"result cannot be written ({kind})"], "sha256": None, "chars": 0,
+                       "metadata": {}, "counts": {}, "findings": [], "versions": {}},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def write_stdout(text: str) -> None:
+    """Write to stdout; what the stream's encoding cannot take is written as backslash escapes."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        sys.stdout.flush()
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        sys.stdout.buffer.write(text.encode(encoding, "backslashreplace"))
+        sys.stdout.flush()
 
 
 @contextmanager
@@ -34,7 +70,7 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
 def write_jsonl(results: Iterable[ScreenResult], handle: IO[str], include_redacted: bool = False) -> int:
     n = 0
     for result in results:
-        handle.write(result.to_json(include_redacted) + "\n")
+        handle.write(result_line(result, include_redacted) + "\n")
         n += 1
     return n
 
@@ -49,11 +85,11 @@ def read_jsonl(path: Path) -> list[dict[str, object]]:
                     continue
                 try:
                     record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{lineno}: not a JSON line") from exc
+                except (ValueError, RecursionError) as exc:  # not JSON, or nested past the recursion limit
+                    raise InputError(f"{path}:{lineno}: not a JSON line ({exc.__class__.__name__})") from exc
                 if not isinstance(record, dict) or record.get("schema") != "screener-result/1":
                     raise InputError(f"{path}:{lineno}: not a screener-result/1 record")
                 out.append(record)
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read results file {path}: {exc.__class__.__name__}") from exc
     return out

@@ -1,7 +1,13 @@
-"""Terminal rendering with rich: a per-submission table (data) and a summary table (to stderr)."""
+"""Terminal rendering with rich: a per-submission table (data) and a summary table (to stderr).
+
+Every string that comes from outside (ids, file names, reasons, policy and employer names) passes through
+``shown`` before it reaches a console: rich markup in it is escaped (an id ``[/]`` or ``[link=...]`` is shown
+as written, never interpreted) and control characters, escape sequences included, are shown as ``\\xNN``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -10,6 +16,30 @@ from rich.markup import escape
 from rich.table import Table
 
 from screener.model import Category, ScreenResult, Verdict
+from screener.safe_text import utf8_clean
+
+# C0 and C1 controls (ESC, CSI, OSC, BEL, CR, backspace...), bidirectional overrides and isolates, and the
+# line and paragraph separators: anything that moves the cursor or reorders what the reader sees.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plain(value: object, newlines: bool = False) -> str:
+    """``value`` as text with control characters made visible and lone surrogates escaped (no markup);
+    ``newlines`` keeps line feeds (a multi-line message of our own)."""
+    text = utf8_clean(str(value))
+    if newlines:
+        return "\n".join(_CONTROL.sub(_visible, line) for line in text.split("\n"))
+    return _CONTROL.sub(_visible, text)
+
+
+def shown(value: object, newlines: bool = False) -> str:
+    """``plain(value)`` with rich markup escaped: safe inside any string printed with markup on."""
+    return escape(plain(value, newlines))
 
 VERDICT_STYLE = {
     Verdict.ALLOW: "green",
@@ -53,10 +83,10 @@ def results_table(results: Sequence[ScreenResult]) -> Table:
         why = r.reasons[0] if r.reasons else ""
         why = why if len(why) <= 60 else why[:57].rsplit(",", 1)[0] + ", ..."
         table.add_row(
-            r.submission_id,
+            shown(r.submission_id),
             f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]",
             *(str(counts.get(cat, 0)) for cat in Category),
-            why,
+            shown(why),
         )
     return table
 
@@ -68,7 +98,8 @@ def summary_table(results: Sequence[ScreenResult], seconds: float, policy: str) 
         categories.update(f.category for f in r.findings)
     words = sum(r.chars for r in results)
     rate = f"{len(results) / seconds:.1f} submissions/s" if seconds > 0 else "-"
-    table = Table(title=f"Summary ({plural(len(results), 'submission')}, policy {policy}, {seconds:.1f}s, {rate})")
+    table = Table(title=f"Summary ({plural(len(results), 'submission')}, policy {shown(policy)}, {seconds:.1f}s, "
+                        f"{rate})")
     table.add_column("verdict")
     table.add_column("submissions", justify="right")
     for v in Verdict:
@@ -84,14 +115,15 @@ def print_findings(console: Console, result: ScreenResult) -> None:
     """Findings of one submission: code, entity, position, score and document part; the matched text stays
     masked. A structured document's parts screened come first."""
     if result.parts:
-        console.print("  parts screened: " + escape(", ".join(name for name, _, _ in result.parts)), highlight=False)
+        console.print("  parts screened: " + plain(", ".join(name for name, _, _ in result.parts)), highlight=False,
+                      markup=False)
     for d in result.decisions:
         f = d.finding
         where = f" line {f.position.line} col {f.position.column}" if f.position is not None else ""
         if f.part:
-            where += f" in {escape(f.part)}"
+            where += f" in {plain(f.part)}"
         console.print(
             f"  {f.rule_id} {f.entity:<16} [{f.span.start}:{f.span.end}]{where} score {f.score:.2f} -> "
             f"{d.action.value}",
-            highlight=False,
+            highlight=False, markup=False,
         )

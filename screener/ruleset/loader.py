@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from screener import safe_yaml
 from screener.errors import RuleError
 from screener.ruleset.regex import compile_pattern
 from screener.ruleset.schema import EXTRA_KINDS, AnyRule, RegexRule, Rule, RulePack
@@ -41,16 +42,14 @@ def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> Any:
 def load_yaml(path: Path) -> tuple[Any, dict[PathKey, int]]:
     """Parse one YAML file safely. Raises RuleError naming file and line on a syntax error."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError([f"{path}: cannot read: {exc.__class__.__name__}"]) from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = safe_yaml.compose_text(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RuleError([f"{path}:{line}: YAML syntax: {problem}"]) from exc
+        kind = "YAML refused" if isinstance(exc, safe_yaml.UnsafeYaml) else "YAML syntax"
+        raise RuleError([f"{path}:{safe_yaml.line_of(exc)}: {kind}: {safe_yaml.problem_of(exc)}"]) from exc
     if node is None:
         raise RuleError([f"{path}:1: file is empty"])
     lines: dict[PathKey, int] = {}
