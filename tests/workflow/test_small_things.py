@@ -155,7 +155,7 @@ def test_scan_json_flag_is_format_json(args: list[str], code: int) -> None:
 def test_interrupt_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from screener.engine import Screener
 
-    def interrupted(self: Screener, items: Any, batch_size: int | None = None) -> Any:
+    def interrupted(self: Screener, items: Any, batch_size: int | None = None, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
         yield  # a generator, like the real one
 
