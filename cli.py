@@ -50,9 +50,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from screener.config import ScreenerConfig
+    from screener.decide.review import Overrides
     from screener.engine import Screener
     from screener.model import ScreenedWith, ScreenResult
-    from screener.review import Overrides
 
 app = typer.Typer(
     name="screener",
@@ -202,14 +202,14 @@ def scan(
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from screener.commands.stdin import iter_inputs
-        from screener.report.jsonl import atomic_writer, result_line, write_stdout
-        from screener.report.terminal import print_findings, results_table, shown, summary_table
+        from screener.record.report.jsonl import atomic_writer, result_line, write_stdout
+        from screener.record.report.terminal import print_findings, results_table, shown, summary_table
         from screener.safe_text import file_name
 
         log = allowlist = None
         if audit_log is not None:
-            from screener.audit import AuditLog
-            from screener.review import overrides_from_log
+            from screener.decide.review import overrides_from_log
+            from screener.record.audit import AuditLog
 
             log = AuditLog(audit_log)
             allowlist = overrides_from_log(log)
@@ -242,8 +242,8 @@ def scan(
             log.close()
         if report is not None:
             from screener.commands.report import source_lookup_for
-            from screener.report.html import write_report
-            from screener.report.texts import load_texts
+            from screener.record.report.html import write_report
+            from screener.record.report.texts import load_texts
 
             lookup = source_lookup_for(engine.config) if show_source else None
             if show_source and lookup is None:
@@ -270,7 +270,7 @@ def scan(
             write_stdout(json.dumps([json.loads(result_line(r)) for r in results], ensure_ascii=False, indent=2)
                          + "\n")
         elif fmt in (Format.sarif, Format.csv, Format.github):
-            from screener.report.formats import render
+            from screener.record.report.formats import render
 
             write_stdout(render(fmt.value, results, engine.rules, dict(engine.versions).get("screener", "")))
         else:
@@ -282,7 +282,7 @@ def scan(
                         console.print(f"[bold]{shown(r.submission_id)}[/]")
                         print_findings(console, r)
         if not quiet:
-            from screener.report.terminal import policies_applied
+            from screener.record.report.terminal import policies_applied
 
             err_console.print(summary_table(results, seconds, policies_applied(results, engine.policy.name)))
             _print_provenance(engine.screened_with, results)
@@ -318,8 +318,8 @@ def redact(
     _setup_logging()
     with handled():
         from screener.commands.stdin import iter_inputs
-        from screener.report.jsonl import atomic_writer, write_stdout
-        from screener.report.terminal import shown
+        from screener.record.report.jsonl import atomic_writer, write_stdout
+        from screener.record.report.terminal import shown
 
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, None, no_employers,
                            no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
@@ -336,7 +336,7 @@ def redact(
                 handle.write(result.redacted_text)
         else:
             write_stdout(result.redacted_text)
-        from screener.report.terminal import plural
+        from screener.record.report.terminal import plural
 
         err_console.print(f"{result.verdict.value}: {plural(len(result.findings), 'finding')}")
         raise typer.Exit(exit_code([result], engine.fails, exit_zero=exit_zero, fail_on=fail_on))
@@ -378,12 +378,12 @@ def batch(
     """
     _setup_logging()
     with handled():
-        from screener.batch import BatchRun
         from screener.commands.progress import batch_progress, count_submissions
-        from screener.inputs import iter_paths
+        from screener.decide.policy import Policy
         from screener.model import Verdict
-        from screener.policy import Policy
         from screener.provenance import planned_provenance
+        from screener.run.batch import BatchRun
+        from screener.run.inputs import iter_paths
 
         cfg = _config(config, policy, employer, all_employers, corpus, model, rules, no_employers, no_corpus,
                       **selection_overrides(select, extend_select, ignore, baseline))
@@ -398,7 +398,7 @@ def batch(
         if merge is not None:
             run.merge(summary.parts, merge)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items()))
-        from screener.report.terminal import plural
+        from screener.record.report.terminal import plural
 
         err_console.print(f"{plural(summary.submissions, 'submission')} in {plural(summary.parts, 'part')} "
                           f"({summary.skipped_parts} already done) in {summary.seconds:.1f}s: {counts}")

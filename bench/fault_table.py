@@ -122,8 +122,8 @@ def _inject(engine: Any, engine_mod: Any, result_cls: Any, stage: str, exc: Base
 
 def _input_rows(engine: Any, tmp: Path) -> Iterator[Row]:
     from screener.config import ScreenerConfig
-    from screener.inputs import iter_paths
     from screener.model import Metadata, Submission
+    from screener.run.inputs import iter_paths
 
     cfg = ScreenerConfig()
     (tmp / "deep.json").write_text("[" * DEEP + "]" * DEEP)
@@ -168,8 +168,8 @@ def _cli_rows(tmp: Path) -> Iterator[Row]:
     (d / "locked").mkdir()
     (d / "locked" / "x.txt").write_text("x")
     (d / "locked").chmod(0)
-    from screener import inputs
     from screener.config import ScreenerConfig
+    from screener.run import inputs
 
     real_scandir = inputs.os.scandir
 

@@ -33,7 +33,7 @@ from screener.model import (
     Verdict,
     text_sha256,
 )
-from screener.report.html import render_report
+from screener.record.report.html import render_report
 from screener.ruleset.loader import load_rules
 
 WORDS = ("credit", "committee", "term", "sheet", "covenant", "headroom", "sponsor", "leverage", "facility",

@@ -17,7 +17,7 @@ With --workers N every system gets the same N processes, each screening 1/N of t
 a run's time is that of its slowest process, peak memory the sum of theirs. The screener is then also run
 with one process, and the speed-up of N processes over one is printed beside the ideal N.0x. With N > 1
 every process (the one-process baseline too) has one BLAS thread, as the workers of `screener batch` have
-(screener/worker.py).
+(screener/run/worker.py).
 
   python bench/throughput.py [--limit N] [--repeat R] [--systems screener,presidio,spacy] [--scale K]
                              [--workers N]
@@ -174,7 +174,7 @@ def main() -> int:
 
 def _run_system(system: str, workers: int, args: argparse.Namespace) -> dict[str, Any] | None:
     """Run one system in ``workers`` processes at once; its runs' times (slowest process) and summed peak MB."""
-    from screener.worker import THREAD_VARIABLES
+    from screener.run.worker import THREAD_VARIABLES
 
     env = {**os.environ, **dict.fromkeys(THREAD_VARIABLES, "1")} if args.workers > 1 else None
     procs = []

@@ -8,7 +8,7 @@ pass) and turns it into UNSCANNED "time budget exceeded". ``check()`` also compa
 memory with the ceiling ("memory budget exceeded"); a ``MemoryError`` raised anywhere in a submission's
 work means the same.
 
-Worker processes add operating-system limits under these cooperative checks (``screener.worker``): an
+Worker processes add operating-system limits under these cooperative checks (``screener.run.worker``): an
 address-space limit, so an allocation past the ceiling raises ``MemoryError`` instead of swapping, and a
 CPU-time limit per part, so a step that never returns to Python is still stopped.
 """

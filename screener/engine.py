@@ -26,16 +26,16 @@ from typing import Any
 from screener.boundary import failure, sealed, writable
 from screener.budget import BudgetExceeded, Deadline
 from screener.config import ScreenerConfig
+from screener.decide.policy import Policy
+from screener.decide.policy_layers import PolicyResolver, PolicyStack, matched_profiles
+from screener.decide.review import Overrides, apply_overrides
 from screener.detect.base import Detector, NlpResult, ScanInput
 from screener.detect.pii_refine import refine
 from screener.errors import ExtractionError
 from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
 from screener.nlp import NlpRunner, Progress, load_model
-from screener.policy import Policy
-from screener.policy_layers import PolicyResolver, PolicyStack, matched_profiles
 from screener.provenance import profiles_in_force, run_provenance, with_declared
 from screener.redact import Redactor
-from screener.review import Overrides, apply_overrides
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.regex import PatternTimeout
 from screener.ruleset.select import RuleSelection
@@ -48,7 +48,7 @@ log = logging.getLogger("screener")
 Factory = Callable[[ScreenerConfig, RuleSet], Detector | None]
 
 
-def _factories() -> list[Factory]:
+def detector_factories() -> list[Factory]:
     """Detector families beyond personal data; each returns None when its rules or corpora are absent."""
     found: list[Factory] = []
     for module in ("pii_regex", "employers", "markings", "secrets", "fragments", "hidden"):
@@ -104,7 +104,7 @@ class Screener:
         self.limits = Limits(max_bytes=config.max_bytes)
         self.selection = RuleSelection.of(config.select, config.extend_select, config.ignore)
         self.selection.check(r.id for r in rules.rules)
-        from screener.baseline import Baseline
+        from screener.decide.baseline import Baseline
 
         self.baseline = Baseline.load(config.baseline) if config.baseline is not None else None
         self._nlp_lock = threading.Lock()
@@ -144,7 +144,7 @@ class Screener:
         pii_detector = pii.build_detector(config, rules, nlp)
         if pii_detector is not None:
             detectors.append(pii_detector)
-        for factory in _factories():
+        for factory in detector_factories():
             detector = factory(config, rules)
             if detector is not None:
                 detectors.append(detector)

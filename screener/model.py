@@ -372,7 +372,7 @@ class ScreenResult:
     def from_dict(cls, raw: Mapping[str, Any]) -> ScreenResult:
         """Rebuild a result from its ``screener-result/1`` record; InputError naming the bad field."""
         from screener.errors import InputError
-        from screener.report.load import result_from_dict
+        from screener.record.report.load import result_from_dict
 
         try:
             return result_from_dict(raw)

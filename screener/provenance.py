@@ -73,13 +73,13 @@ def planned_provenance(config: ScreenerConfig) -> ScreenedWith:
     packs are loaded, the employer profiles read and the corpora opened (and closed). Raises what
     ``Screener.from_config`` would raise for a bad configuration."""
     from screener.detect import fragments
-    from screener.engine import _factories
+    from screener.engine import detector_factories
     from screener.ruleset.loader import load_rules
 
     rules = load_rules(config.rule_files())
     detectors: list[Detector] = []
     try:
-        for factory in _factories():
+        for factory in detector_factories():
             detector = factory(config, rules)
             if detector is not None:
                 detectors.append(detector)

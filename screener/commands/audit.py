@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from screener.audit import AuditEntry, AuditLog
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.errors import StoreError
-from screener.report.terminal import plural, shown
+from screener.record.audit import AuditEntry, AuditLog
+from screener.record.report.terminal import plural, shown
 from screener.safe_text import utf8_clean
 
 app = typer.Typer(help="Verify and read the append-only audit log.", no_args_is_help=True)

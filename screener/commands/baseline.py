@@ -16,7 +16,7 @@ import typer
 from screener.commands.common import err_console, handled
 
 if TYPE_CHECKING:
-    from screener.baseline import Entry
+    from screener.decide.baseline import Entry
 
 app = typer.Typer(help="Create and export baseline (allow-list) files: keyed hashes of known findings.",
                   no_args_is_help=True)
@@ -29,7 +29,7 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help="Why these findings are
 
 
 def _write(out: Path, key_file: Path | None, entries_of: Callable[[bytes], list[Entry]]) -> None:
-    from screener.baseline import Baseline, new_baseline
+    from screener.decide.baseline import Baseline, new_baseline
 
     key = new_baseline(out, key_file)
     entries = tuple(sorted(set(entries_of(key))))
@@ -58,11 +58,11 @@ def create(
     Example: screener baseline create docs/ --out .screener-baseline.json
     """
     with handled():
-        from screener.baseline import entries_from_results
         from screener.config_files import resolve
+        from screener.decide.baseline import entries_from_results
         from screener.engine import Screener
-        from screener.inputs import iter_paths
-        from screener.report.texts import load_texts
+        from screener.record.report.texts import load_texts
+        from screener.run.inputs import iter_paths
 
         cfg = resolve(config, policy=policy, employers=tuple(employer) if employer else None,
                       all_employers=all_employers or None, corpora=tuple(corpus) if corpus else None).config
@@ -88,11 +88,11 @@ def export(
     Example: screener baseline export --audit-log audit.db --texts submissions/ --out baseline.json
     """
     with handled():
-        from screener.audit import AuditLog
-        from screener.baseline import Entry, hashed_text
+        from screener.decide.baseline import Entry, hashed_text
+        from screener.decide.review import ReviewAction, Scope, overrides_from_log
         from screener.model import line_column
-        from screener.report.texts import load_texts
-        from screener.review import ReviewAction, Scope, overrides_from_log
+        from screener.record.audit import AuditLog
+        from screener.record.report.texts import load_texts
 
         log = AuditLog(audit_log)
         try:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from screener.errors import ScreenerError
-from screener.report.terminal import shown
+from screener.record.report.terminal import shown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -21,7 +21,7 @@ from screener.fingerprint import corpus as lib
 from screener.fingerprint.ingest import FileReport
 from screener.fingerprint.manifest import Manifest
 from screener.fingerprint.store import FingerprintStore
-from screener.report.terminal import shown
+from screener.record.report.terminal import shown
 from screener.text.extract import Limits
 
 app = typer.Typer(

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from screener.commands.common import handled
+from screener.decide.policy import ActionRule, Policy
 from screener.model import Category
-from screener.policy import ActionRule, Policy
-from screener.report.terminal import shown
+from screener.record.report.terminal import shown
 
 app = typer.Typer(help="Show policies.", no_args_is_help=True)
 
@@ -75,8 +75,8 @@ def show(
     """
     with handled():
         from screener.config_files import resolve
+        from screener.decide.policy_layers import effective_policy
         from screener.errors import ConfigError
-        from screener.policy_layers import effective_policy
 
         if name is not None and policy is not None and name != policy:
             raise ConfigError(f"two policies given: {name} and --policy {policy}", code="E100")

@@ -22,7 +22,7 @@ from rich.progress import (
 )
 
 from screener.config import ScreenerConfig
-from screener.inputs import iter_paths
+from screener.run.inputs import iter_paths
 
 
 def count_submissions(paths: Iterable[Path], cfg: ScreenerConfig) -> int:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from screener.commands.common import err_console, handled
-from screener.report.terminal import plural, shown
+from screener.record.report.terminal import plural, shown
 
 if TYPE_CHECKING:
-    from screener.report.html import SourceLookup
+    from screener.record.report.html import SourceLookup
 
 app = typer.Typer(help="Write the HTML violation report of a results file.", no_args_is_help=True)
 
@@ -64,9 +64,9 @@ def report(
     """
     with handled():
         from screener.config_files import resolve
-        from screener.report.html import write_report
-        from screener.report.load import load_results
-        from screener.report.texts import load_texts
+        from screener.record.report.html import write_report
+        from screener.record.report.load import load_results
+        from screener.record.report.texts import load_texts
         from screener.ruleset.loader import load_rules
 
         config = resolve(None, rules_dir=rules, corpora=tuple(corpus) if corpus else None).config
@@ -75,7 +75,7 @@ def report(
         reviews: dict[str, list[Any]] | None = None
         if audit_log is not None:
             from screener.commands.audit import open_existing
-            from screener.review import apply_overrides, overrides_from_log
+            from screener.decide.review import apply_overrides, overrides_from_log
 
             with open_existing(audit_log) as log:
                 overrides = overrides_from_log(log)

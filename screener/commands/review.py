@@ -9,8 +9,8 @@ import typer
 
 from screener.commands.audit import DEFAULT_LOG, LogOpt, open_existing
 from screener.commands.common import err_console, handled
-from screener.report.terminal import shown
-from screener.review import FindingRef, ReviewAction, Scope, record_review
+from screener.decide.review import FindingRef, ReviewAction, Scope, record_review
+from screener.record.report.terminal import shown
 from screener.safe_text import utf8_clean
 
 app = typer.Typer(help="Override a verdict or a finding, with a reason, recorded in the audit log.",
@@ -31,7 +31,7 @@ def _run(action: ReviewAction, target: str, reason: str, reviewer: str, finding:
         target = utf8_clean(target)  # ids are UTF-8 clean everywhere (a file name's stray byte as \xNN)
         text = None
         if texts:
-            from screener.report.texts import load_texts
+            from screener.record.report.texts import load_texts
 
             text = load_texts(texts).get(target)
             if text is None:

@@ -17,7 +17,7 @@ from screener.commands.common import EXIT_FINDINGS, err_console, handled
 from screener.config_files import resolve
 from screener.errors import ConfigError, RuleError
 from screener.model import CATEGORY_PREFIX, Category
-from screener.report.terminal import plain, shown
+from screener.record.report.terminal import plain, shown
 from screener.ruleset.employers import load_profiles
 from screener.ruleset.lint import lint
 from screener.ruleset.loader import RuleSet, load_rules

@@ -13,6 +13,6 @@ def schema() -> None:
     Example: screener schema > screener-result-1.schema.json
     """
     with handled():
-        from screener.report.schema import result_schema_text
+        from screener.record.report.schema import result_schema_text
 
         sys.stdout.write(result_schema_text())

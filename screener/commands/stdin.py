@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from screener.config import ScreenerConfig
-from screener.inputs import iter_paths
 from screener.model import Metadata, Submission
+from screener.run.inputs import iter_paths
 
 STDIN = "-"
 STDIN_ID = "stdin"

@@ -21,8 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from screener.errors import ConfigError, RuleError
-from screener.ruleset.loader import _line_of as line_of
-from screener.ruleset.loader import load_yaml, validate
+from screener.ruleset.loader import line_of, load_yaml, validate
 from screener.ruleset.regex import compile_pattern
 
 EMPLOYER_SCHEMA = "screener-employer/1"

@@ -20,8 +20,7 @@ from screener.errors import RuleError
 from screener.model import Finding, Metadata
 from screener.ruleset.employers import ProfileSet, load_profiles
 from screener.ruleset.fixtures import Screen, covered_codes, load_fixtures, run_fixtures
-from screener.ruleset.loader import RuleSet, load_rules, load_yaml
-from screener.ruleset.loader import _line_of as line_of
+from screener.ruleset.loader import RuleSet, line_of, load_rules, load_yaml
 from screener.ruleset.schema import EmployerField, EmployerRule, EntropyRule, HiddenTextRule, RegexRule
 from screener.text.normalize import normalize
 

@@ -63,7 +63,8 @@ def _loc_text(loc: Sequence[str | int]) -> str:
     return out or "(top level)"
 
 
-def _line_of(loc: Sequence[str | int], lines: dict[PathKey, int]) -> int:
+def line_of(loc: Sequence[str | int], lines: dict[PathKey, int]) -> int:
+    """The 1-based line of the YAML node at ``loc`` (a pydantic error location), or of its nearest ancestor."""
     key: PathKey = tuple(loc)
     while key and key not in lines:
         key = key[:-1]
@@ -81,7 +82,7 @@ def validate(model: type[M], data: Any, lines: dict[PathKey, int], path: Path) -
             # elsewhere "regex" is an ordinary field name).
             tags = ("presidio", "regex", *EXTRA_KINDS) if model is RulePack else ()
             loc = [p for p in err["loc"] if not (isinstance(p, str) and p in tags)]
-            problems.append(f"{path}:{_line_of(loc, lines)}: {_loc_text(loc)}: {err['msg']}")
+            problems.append(f"{path}:{line_of(loc, lines)}: {_loc_text(loc)}: {err['msg']}")
         return None, problems
 
 
@@ -128,17 +129,17 @@ def check_rules(rules: list[tuple[int, AnyRule]], path: Path, lines: dict[PathKe
             try:
                 compiled = compile_pattern(spec.regex, spec.ignore_case)
             except Exception as exc:
-                problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: regex does not compile: {exc}")
+                problems.append(f"{path}:{line_of(where, lines)}: {rule.id}: regex does not compile: {exc}")
                 continue
             if compiled.matches_empty():
-                problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: regex matches the empty string")
+                problems.append(f"{path}:{line_of(where, lines)}: {rule.id}: regex matches the empty string")
             if spec.group > compiled.groups:
-                problems.append(f"{path}:{_line_of(where, lines)}: {rule.id}: group {spec.group} does not exist")
+                problems.append(f"{path}:{line_of(where, lines)}: {rule.id}: group {spec.group} does not exist")
             for k, source in enumerate(spec.exclude):
                 try:
                     compile_pattern(source, spec.ignore_case)
                 except Exception as exc:
-                    at = _line_of(("rules", i, "patterns", j, "exclude", k), lines)
+                    at = line_of(("rules", i, "patterns", j, "exclude", k), lines)
                     problems.append(f"{path}:{at}: {rule.id}: exclude pattern does not compile: {exc}")
     return problems
 
@@ -162,7 +163,7 @@ def load_rules(files: Iterable[Path]) -> RuleSet:
         rules = list(enumerate(pack.rules)) if pack is not None else _valid_rules(data)
         problems.extend(check_rules(rules, path, lines))
         for i, rule in rules:
-            where = f"{path}:{_line_of(('rules', i, 'id'), lines)}"
+            where = f"{path}:{line_of(('rules', i, 'id'), lines)}"
             if rule.id in seen:
                 problems.append(f"{where}: duplicate rule id {rule.id} (first defined at {seen[rule.id]})")
             else:

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from screener.model import Category
-from screener.report.textview import MASK_CH, MASK_MAX, finalize
+from screener.record.report.textview import MASK_CH, MASK_MAX, finalize
 from screener.serve.expert import ExpertView
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -50,7 +50,7 @@ def test_hostile_files_each_get_a_result_and_every_writer_takes_them(tmp_path: P
     assert by_id["surrogates.jsonl#\\x80x"]["verdict"] == "redact"
     assert by_id["caf\\xe9 memo.txt"]["verdict"] == "redact"
     assert len(records) == 8
-    from screener.audit import AuditLog
+    from screener.record.audit import AuditLog
 
     with AuditLog(log) as audit:
         assert audit.verify().ok and len(audit.entries()) == 8

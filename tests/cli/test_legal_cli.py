@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from screener.audit import AuditLog
 from screener.commands import audit, policy, report, review
+from screener.record.audit import AuditLog
 from tests.legal_support import TEXT, person_result, span_of
 
 runner = CliRunner()

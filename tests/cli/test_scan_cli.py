@@ -108,7 +108,7 @@ def test_batch_command_resumes(tmp_path: Path) -> None:
     first = runner.invoke(app, args)
     assert first.exit_code == 1, first.output
     from screener.config import ScreenerConfig
-    from screener.inputs import iter_paths
+    from screener.run.inputs import iter_paths
 
     expected = [s.id for s in iter_paths([EXAMPLES], ScreenerConfig.load())]
     parts = (len(expected) + 1) // 2

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from screener.batch import BatchRun
 from screener.config import ScreenerConfig
 from screener.model import Submission
+from screener.run.batch import BatchRun
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -107,7 +107,7 @@ def _rebuilt(engine: Screener, config: object) -> Screener:
     assert isinstance(config, type(engine.config))
     rules = load_rules(config.rule_files())
     detectors = [d for d in [pii.build_detector(config, rules, engine.runner.nlp if engine.runner else None),
-                             *(f(config, rules) for f in engine_mod._factories())] if d is not None]
+                             *(f(config, rules) for f in engine_mod.detector_factories())] if d is not None]
     return Screener(config, rules, engine.policy, detectors, engine.runner)
 
 
@@ -123,7 +123,7 @@ def test_no_corpus_and_no_employers_still_screen_declared_ones(engine: Screener)
 
 
 def test_report_lists_what_screened_and_what_was_off(engine: Screener, tmp_path: Path) -> None:
-    from screener.report.html import render_report
+    from screener.record.report.html import render_report
 
     small = _rebuilt(engine, engine.config.model_copy(update={"corpora": ()}))
     page = render_report([small.screen("Plain words.")])
@@ -132,7 +132,7 @@ def test_report_lists_what_screened_and_what_was_off(engine: Screener, tmp_path:
 
 
 def test_screened_with_survives_a_results_file_round_trip(engine: Screener) -> None:
-    from screener.report.load import result_from_dict
+    from screener.record.report.load import result_from_dict
 
     small = _rebuilt(engine, engine.config.model_copy(update={"corpora": ()}))
     result = small.screen(Submission(id="r", text="Plain words.", metadata=Metadata.of(employers=["NWB"])))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.report.html import write_report
+from screener.record.report.html import write_report
 from tests.legal_support import HOSTILE, hostile_results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,8 +78,8 @@ def _keep(shot: Path) -> None:
 @pytest.fixture(scope="module")
 def examples_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from screener.engine import Screener
-    from screener.inputs import iter_paths
-    from screener.report.texts import load_texts
+    from screener.record.report.texts import load_texts
+    from screener.run.inputs import iter_paths
 
     engine = Screener.from_config()
     examples = Path(os.path.relpath(ROOT / "examples"))  # ids as `screener scan examples/` gives them
@@ -116,7 +116,7 @@ IDS = ["analyst_notes.txt", "banker_process.txt", "consultant_report.md", "form-
 def _verdicts_and_categories() -> dict[str, tuple[str, set[str]]]:
     """Each listed submission's verdict and finding categories, from the same screen as the report."""
     from screener.engine import Screener
-    from screener.inputs import iter_paths
+    from screener.run.inputs import iter_paths
 
     engine = Screener.from_config()
     examples = Path(os.path.relpath(ROOT / "examples"))

@@ -71,7 +71,7 @@ def test_wheel_carries_the_bundled_data(wheel: Path) -> None:
                 member = f"screener/bundled/{src.relative_to(ROOT).as_posix()}"
                 assert member in names, member
                 assert zf.read(member) == src.read_bytes(), member
-        assert "screener/report/result.schema.json" in names
+        assert "screener/record/report/result.schema.json" in names
 
 
 def test_installed_wheel_finds_its_package_data(installed: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 
 from screener.model import Action, Category, Finding, Verdict
-from screener.report.html import render_report, write_report
+from screener.record.report.html import render_report, write_report
 from screener.ruleset.loader import RuleSet, load_rules
 from tests.legal_support import HOSTILE, TEXT, decision, finding, hostile_results, person_result, result, span_of
 

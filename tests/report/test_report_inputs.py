@@ -9,9 +9,9 @@ import pytest
 
 from screener.errors import InputError
 from screener.model import Verdict
-from screener.report.load import load_results, result_from_dict
-from screener.report.texts import load_texts
-from screener.report.textview import clusters, visible
+from screener.record.report.load import load_results, result_from_dict
+from screener.record.report.texts import load_texts
+from screener.record.report.textview import clusters, visible
 from tests.legal_support import TEXT, hostile_results, person_result
 
 
@@ -86,7 +86,7 @@ def test_clusters_merge_overlaps_and_skip_bad_spans() -> None:
 
 def test_long_text_shows_passages_around_findings() -> None:
     from screener.model import Action
-    from screener.report.textview import render_text
+    from screener.record.report.textview import render_text
     from tests.legal_support import decision, finding
 
     text = "a" * 5000 + "SECRET" + "b" * 5000 + "NAME" + "c" * 5000

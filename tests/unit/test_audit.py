@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from screener.audit import AuditLog
 from screener.errors import StoreError
 from screener.model import Verdict
+from screener.record.audit import AuditLog
 from tests.legal_support import TEXT, person_result, result
 
 FIXED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -62,7 +62,7 @@ def test_verify_detects_tampering(tmp_path: Path, statements: list[str], expecte
 
 
 def test_edited_row_with_recomputed_hash_still_breaks_the_next_link(tmp_path: Path) -> None:
-    from screener.audit import entry_hash
+    from screener.record.audit import entry_hash
 
     _log(tmp_path).close()
     db = sqlite3.connect(tmp_path / "audit.db")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from screener.batch import BatchRun
 from screener.config import ScreenerConfig
 from screener.errors import StoreError
 from screener.model import Submission
+from screener.run.batch import BatchRun
 
 
 def subs(n: int) -> list[Submission]:

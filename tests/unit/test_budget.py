@@ -191,7 +191,7 @@ def _child(code: str) -> Any:
 
 @pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc, sets rlimits")
 def test_a_worker_allocation_past_its_ceiling_is_a_memory_error() -> None:
-    done = _child("import os\nfrom screener.worker import init_worker\ninit_worker(os.getppid(), 64)\n"
+    done = _child("import os\nfrom screener.run.worker import init_worker\ninit_worker(os.getppid(), 64)\n"
                   "try:\n    block = bytearray(4 * 2**30)\n    print('allocated')\n"
                   "except MemoryError:\n    print('MemoryError')\n")
     assert done.stdout.strip() == "MemoryError", done.stderr
@@ -201,5 +201,5 @@ def test_a_worker_allocation_past_its_ceiling_is_a_memory_error() -> None:
 def test_a_worker_past_its_cpu_limit_is_stopped_by_the_kernel() -> None:
     import signal
 
-    done = _child("from screener.worker import limit_cpu\nlimit_cpu(1)\nwhile True:\n    pass\n")
+    done = _child("from screener.run.worker import limit_cpu\nlimit_cpu(1)\nwhile True:\n    pass\n")
     assert done.returncode in (-signal.SIGXCPU, -signal.SIGKILL)

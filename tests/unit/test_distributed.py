@@ -11,8 +11,8 @@ distributed = pytest.importorskip("distributed", reason="the dask extra is not i
 
 
 def test_dask_matches_in_process(engine: object) -> None:
-    from screener.distributed import screen_on_dask
     from screener.engine import Screener
+    from screener.run.distributed import screen_on_dask
 
     assert isinstance(engine, Screener)
     subs = [Submission(id=f"d{i}", text=f"Item {i} for person{i}@example.com" if i % 5 else "") for i in range(11)]
@@ -23,7 +23,7 @@ def test_dask_matches_in_process(engine: object) -> None:
 
 
 def test_batch_run_on_dask_resumes_and_matches_the_local_run(tmp_path, engine: object) -> None:  # type: ignore[no-untyped-def]
-    from screener.batch import BatchRun
+    from screener.run.batch import BatchRun
 
     cfg = ScreenerConfig.load()
     subs = [Submission(id=f"b{i:02d}", text=f"Call {i} from person{i}@example.com" if i % 4 else "") for i in range(10)]

@@ -184,7 +184,7 @@ def test_a_result_line_is_written_even_when_the_result_cannot_be(monkeypatch: py
     import json
 
     from screener.model import Metadata
-    from screener.report.jsonl import result_line
+    from screener.record.report.jsonl import result_line
 
     result = ScreenResult(submission_id="odd\ud800", verdict=Verdict.ALLOW, decisions=(), reasons=(),
                           metadata=Metadata(expert_id="e\udfff"), sha256=None, chars=0)
@@ -198,7 +198,7 @@ def test_stdout_takes_text_its_encoding_cannot(encoding: str, monkeypatch: pytes
     import io
     import sys
 
-    from screener.report.jsonl import write_stdout
+    from screener.record.report.jsonl import write_stdout
 
     raw = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding=encoding))

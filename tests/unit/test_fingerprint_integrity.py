@@ -102,8 +102,8 @@ class _FailingConnection:
 def test_damage_met_mid_run_makes_that_submission_unscanned(tmp_path: Path, rules: RuleSet,
                                                            monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     from screener.config import ScreenerConfig
+    from screener.decide.policy import Policy
     from screener.engine import Screener
-    from screener.policy import Policy
 
     out = tmp_path / "h.db"
     corpus.build([write_corpus(tmp_path)], "halvorsen", out, key=KEY)

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from screener.config import ScreenerConfig
+from screener.decide.policy import Policy
 from screener.detect.fragments import FragmentDetector, build_detector
 from screener.engine import Screener
 from screener.errors import ScreenerError
 from screener.fingerprint import checks, corpus
 from screener.fingerprint.manifest import FORMAT_VERSION
 from screener.model import Verdict
-from screener.policy import Policy
 from screener.ruleset.loader import RuleSet, load_rules
 from tests.fragments_support import KEY, PRICING, write_corpus
 

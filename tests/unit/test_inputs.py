@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from screener.config import ScreenerConfig
-from screener.inputs import iter_paths
+from screener.run.inputs import iter_paths
 
 
 @pytest.fixture()

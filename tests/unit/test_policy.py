@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from screener.decide.policy import ACTION_ORDER, Policy, verdict_of
+from screener.decide.policy_layers import PolicyResolver, effective_policy
 from screener.errors import ConfigError, RuleError
 from screener.model import Action, Category, Verdict
-from screener.policy import ACTION_ORDER, Policy, verdict_of
-from screener.policy_layers import PolicyResolver, effective_policy
 from tests.legal_support import decision, finding
 
 ROOT = Path(__file__).resolve().parents[2]

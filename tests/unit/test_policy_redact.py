@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from screener.decide.policy import Policy
 from screener.errors import ConfigError, RuleError
 from screener.model import Action, Category, Evidence, Finding, Span, Verdict
-from screener.policy import Policy
 from screener.redact import Redactor, resolve_overlaps
 
 RULES = Path(__file__).resolve().parents[2] / "rules"

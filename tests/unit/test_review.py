@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.audit import AuditLog
-from screener.errors import InputError
-from screener.model import Action, Category, Span, Verdict
-from screener.review import (
+from screener.decide.review import (
     FindingRef,
     Overrides,
     ReviewAction,
@@ -20,6 +17,9 @@ from screener.review import (
     overrides_from_log,
     record_review,
 )
+from screener.errors import InputError
+from screener.model import Action, Category, Span, Verdict
+from screener.record.audit import AuditLog
 from tests.legal_support import TEXT, decision, finding, person_result, result, span_of
 
 AT = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)

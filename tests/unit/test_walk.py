@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from screener import inputs
 from screener.config import ScreenerConfig
-from screener.inputs import iter_paths
+from screener.run import inputs
+from screener.run.inputs import iter_paths
 
 CFG = ScreenerConfig()
 

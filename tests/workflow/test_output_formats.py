@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from cli import app
 from screener.errors import InputError
 from screener.model import Action, ScreenResult, Verdict
-from screener.report.formats import render
-from screener.report.schema import result_schema
+from screener.record.report.formats import render
+from screener.record.report.schema import result_schema
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]

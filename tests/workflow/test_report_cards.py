@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from screener.model import Action, Category, Decision, Evidence, Finding, Metadata, ScreenResult, Span, Verdict
-from screener.report.html import render_report
+from screener.record.report.html import render_report
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 TEXT = "Write to Alder Creek Holdings about the plan."

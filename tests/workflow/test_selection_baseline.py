@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from screener.baseline import Baseline, Entry, hashed_text
 from screener.commands.options import exit_code, selectors
+from screener.decide.baseline import Baseline, Entry, hashed_text
 from screener.errors import ConfigError
 from screener.model import (
     Action,
@@ -153,8 +153,8 @@ def test_scan_select_and_ignore_on_the_command_line(tmp_path: Path) -> None:
 
 
 def test_reviewed_findings_export_to_a_baseline(tmp_path: Path) -> None:
-    from screener.audit import AuditLog
-    from screener.review import FindingRef, ReviewAction, record_review
+    from screener.decide.review import FindingRef, ReviewAction, record_review
+    from screener.record.audit import AuditLog
 
     sample = tmp_path / "note.txt"
     sample.write_text(TEXT)

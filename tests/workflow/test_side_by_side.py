@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from screener.report.sidebyside import shared_share, side_by_side
+from screener.record.report.sidebyside import shared_share, side_by_side
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]

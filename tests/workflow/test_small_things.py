@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from cli import app
 from screener.commands.progress import count_submissions
 from screener.config import ScreenerConfig
-from screener.report.terminal import plural
+from screener.record.report.terminal import plural
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]

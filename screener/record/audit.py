@@ -166,7 +166,7 @@ class AuditLog:
         return self.append("screening", result.submission_id, screening_body(result))
 
     def record_review(self, review: Any) -> AuditEntry:
-        """Log one review decision (a ``screener.review.Review``)."""
+        """Log one review decision (a ``screener.decide.review.Review``)."""
         return self.append("review", review.submission_id, review.to_dict())
 
     def _rows(self, where: str = "", args: tuple[Any, ...] = ()) -> Iterator[AuditEntry]:

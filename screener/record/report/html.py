@@ -28,9 +28,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from screener.model import CATEGORY_PREFIX, Category, Finding, ScreenResult, Verdict, text_sha256
-from screener.report.jsonl import atomic_writer
-from screener.report.sidebyside import side_by_side
-from screener.report.textview import finalize, render_text, visible
+from screener.record.report.jsonl import atomic_writer
+from screener.record.report.sidebyside import side_by_side
+from screener.record.report.textview import finalize, render_text, visible
 from screener.ruleset.employers import ProfileSet
 from screener.ruleset.loader import RuleSet
 

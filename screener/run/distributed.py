@@ -1,4 +1,4 @@
-"""Dask adapter: the same per-part function as the local pool (``screener.batch.screen_part``), shipped to a
+"""Dask adapter: the same per-part function as the local pool (``screener.run.batch.screen_part``), shipped to a
 Dask cluster. Each worker process builds its Screener once per configuration and reuses it.
 
     from dask.distributed import Client
@@ -15,10 +15,10 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from screener.batch import isolate, screen_part
 from screener.config import ScreenerConfig
 from screener.errors import ConfigError, ScreenerError
 from screener.model import Submission
+from screener.run.batch import isolate, screen_part
 
 
 def screen_on_dask(client: Any, config: ScreenerConfig, submissions: Iterable[Submission],
@@ -27,7 +27,7 @@ def screen_on_dask(client: Any, config: ScreenerConfig, submissions: Iterable[Su
 
     At most ``in_flight`` parts (default: twice the cluster's worker threads) are submitted at once, so an
     input of any size streams through with bounded memory. A part that fails on the cluster (its worker died)
-    is screened here one submission at a time (``screener.batch.isolate``); nothing is skipped. A
+    is screened here one submission at a time (``screener.run.batch.isolate``); nothing is skipped. A
     configuration error raises.
     """
     try:

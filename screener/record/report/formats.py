@@ -9,8 +9,8 @@ import json
 from collections.abc import Sequence
 
 from screener.model import ScreenResult
-from screener.report.annotations import to_csv, to_github
-from screener.report.sarif import to_sarif
+from screener.record.report.annotations import to_csv, to_github
+from screener.record.report.sarif import to_sarif
 from screener.ruleset.loader import RuleSet
 
 FORMATS = ("sarif", "csv", "github")

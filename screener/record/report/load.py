@@ -25,7 +25,7 @@ from screener.model import (
     Span,
     Verdict,
 )
-from screener.report.jsonl import read_jsonl
+from screener.record.report.jsonl import read_jsonl
 
 
 def _str(value: Any, what: str, optional: bool = False) -> str | None:

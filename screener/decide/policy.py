@@ -10,7 +10,7 @@ Layers (``schema: screener-policy-layer/1``) refine a base policy, from the gene
 global policy -> industry (``policies/industries/<id>.yaml``) -> employer (``policies/employers/<id>.yaml``,
 which may name its industry). A more particular layer replaces the entries it names; when several layers of
 one level apply (a submission declaring two former employers) the strictest entry of that level wins. See
-``screener.policy_layers`` for loading and merging.
+``screener.decide.policy_layers`` for loading and merging.
 """
 
 from __future__ import annotations

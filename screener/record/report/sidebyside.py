@@ -12,7 +12,7 @@ import re
 
 from markupsafe import Markup
 
-from screener.report.textview import visible
+from screener.record.report.textview import visible
 
 _WORD = re.compile(r"\w+")
 

@@ -14,7 +14,7 @@ SCHEMA_FILE = "result.schema.json"
 
 
 def result_schema_text() -> str:
-    return (resources.files("screener.report") / SCHEMA_FILE).read_text(encoding="utf-8")
+    return (resources.files("screener.record.report") / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def result_schema() -> dict[str, Any]:

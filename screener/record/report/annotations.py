@@ -20,7 +20,7 @@ import io
 from collections.abc import Sequence
 
 from screener.model import Action, Decision, ScreenResult, Verdict
-from screener.report.sarif import in_file
+from screener.record.report.sarif import in_file
 
 CSV_COLUMNS = ("submission", "source", "verdict", "rule_id", "category", "entity", "action", "score", "start",
                "end", "line", "column", "end_line", "end_column", "reason")

@@ -14,7 +14,7 @@ A part whose screening fails as a whole (its worker process died: killed by the 
 crash in native code) is screened again one submission at a time, each in a worker of its own; a submission
 that kills that worker too gets an UNSCANNED line ("worker process died"). So one hostile submission costs
 its own result, never its part, and a resumed run never stops at the same part again. Pool workers exit
-when the run's process dies (``screener.worker``).
+when the run's process dies (``screener.run.worker``).
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from typing import Any
 from screener.config import ScreenerConfig
 from screener.errors import ScreenerError, StoreError
 from screener.model import Metadata, ScreenResult, Submission, Verdict
-from screener.report.jsonl import atomic_writer, result_line
+from screener.record.report.jsonl import atomic_writer, result_line
+from screener.run.worker import in_worker, init_worker, limit_cpu
 from screener.safe_text import utf8_clean
-from screener.worker import in_worker, init_worker, limit_cpu
 
 log = logging.getLogger("screener")
 

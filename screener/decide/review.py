@@ -24,13 +24,13 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from screener.decide.policy import verdict_of
 from screener.errors import InputError
 from screener.model import Action, Decision, Finding, ScreenResult, Span, Verdict
-from screener.policy import verdict_of
 from screener.text.normalize import normalize
 
 if TYPE_CHECKING:
-    from screener.audit import AuditLog
+    from screener.record.audit import AuditLog
 
 
 class ReviewAction(StrEnum):

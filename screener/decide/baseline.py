@@ -25,11 +25,11 @@ from typing import Any
 import yaml
 
 from screener import safe_yaml
+from screener.decide.policy import verdict_of
 from screener.errors import ConfigError
 from screener.fingerprint.corpus import read_key, write_key
 from screener.fingerprint.shingle import key_id
 from screener.model import Action, Decision, ScreenResult, Span, Verdict, line_column
-from screener.policy import verdict_of
 from screener.text.normalize import normalize
 
 BASELINE_SCHEMA = "screener-baseline/1"
@@ -113,7 +113,7 @@ class Baseline:
 
     def dump(self, path: Path) -> None:
         """Write atomically as JSON (or YAML by suffix)."""
-        from screener.report.jsonl import atomic_writer
+        from screener.record.report.jsonl import atomic_writer
 
         body = self.to_dict()
         with atomic_writer(Path(path)) as handle:

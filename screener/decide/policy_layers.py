@@ -28,9 +28,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from screener.decide.policy import ACTION_ORDER, SEVERITY_ORDER, ActionRule, Policy, check_prefixes, verdict_of
 from screener.errors import ConfigError, RuleError
 from screener.model import VERDICT_SEVERITY, Action, Category, Decision, Finding, Verdict
-from screener.policy import ACTION_ORDER, SEVERITY_ORDER, ActionRule, Policy, check_prefixes, verdict_of
 from screener.ruleset.loader import load_yaml, validate
 
 Level = Literal["industry", "employer"]

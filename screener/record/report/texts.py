@@ -1,7 +1,7 @@
 """Original texts for the report and for reviews, read again from the submissions by the ids ``scan`` gave.
 
 Results files hold no text. To show the text (masked) in a report, or to fingerprint a dismissed finding,
-the same paths given to ``scan`` are read again with the same rules (``screener.inputs.iter_paths``), so a
+the same paths given to ``scan`` are read again with the same rules (``screener.run.inputs.iter_paths``), so a
 path, directory or JSONL record gets the same id as before. The report checks each text's sha256 against
 the screened one and shows nothing that differs.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from screener.config import ScreenerConfig
 from screener.errors import ExtractionError
-from screener.inputs import iter_paths
+from screener.run.inputs import iter_paths
 from screener.text.extract import Limits, extract
 
 
