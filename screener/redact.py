@@ -89,7 +89,12 @@ def widen(text: str, span: Span) -> Span:
     a letters-only token of at most four letters joins the run only between two such tokens (the bank code
     of an IBAN). A run ends at any other character, two separators in a row, or a plain word.
     """
-    start, end = _token_left(text, span.start), _token_right(text, span.end)
+    if span.start == span.end:
+        return span
+    # Only an edge that cuts through a word grows: a span that begins or ends on a non-word character (an
+    # invisible carrier, punctuation) never swallows the visible word it touches.
+    start = _token_left(text, span.start) if text[span.start].isalnum() else span.start
+    end = _token_right(text, span.end) if text[span.end - 1].isalnum() else span.end
     if start == end or not _has_digit(text[start:end]):
         return Span(start, end)
     while (left := _joined_left(text, start)) is not None:
@@ -123,8 +128,8 @@ def resolve_overlaps(findings: Iterable[Finding], operators: Mapping[str, str] |
     groups: list[list[Finding]] = []
     end = -1
     for f in ordered:
-        # Widened spans that meet merge too: two halves of one card number become one placeholder.
-        if groups and (spans[f].start < end or (text is not None and spans[f].start == end)):
+        # Widened spans that meet inside a token merge too: two halves of one card number become one placeholder.
+        if groups and (spans[f].start < end or (text is not None and spans[f].start == end and _joins(text, end))):
             groups[-1].append(f)
             end = max(end, spans[f].end)
         else:
@@ -138,6 +143,11 @@ def resolve_overlaps(findings: Iterable[Finding], operators: Mapping[str, str] |
         entity = _category_entity(winner.category) if operator == "redact" else winner.entity
         out.append(Replacement(span, entity, operator, winner))
     return out
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether two spans meeting at ``at`` are pieces of one token (a letter or digit on each side)."""
+    return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
 
 
 def _category_entity(category: Category) -> str:

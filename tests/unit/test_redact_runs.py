@@ -90,3 +90,39 @@ def test_redact_operator_names_the_category_for_every_category() -> None:
                 Finding("EMP201", Category.EMPLOYER, Span(19, 28), 0.9, Evidence("t", "u", "EMPLOYER_NAME"))]
     out = Redactor({"personal-data": "redact", "employer-identifier": "redact"}).redact(text, findings)
     assert out == "<PERSONAL_DATA_1> and <EMPLOYER_IDENTIFIER_1>"
+
+
+def _tags(payload: str) -> str:
+    """``payload`` written in Unicode tag characters (U+E0000 + ASCII): invisible when displayed."""
+    return "".join(chr(0xE0000 + ord(c)) for c in payload)
+
+
+# (text, carrier payload, visible words that must stay, other findings as (part, rule, entity, category))
+CARRIERS = [
+    pytest.param("Invoice total 500" + _tags("Northwind") + "USD paid.", ["500", "USD", "paid"], [],
+                 id="carrier-between-number-and-word"),
+    pytest.param("Invisible: ok" + _tags("pw=hunter22"), ["Invisible", "ok"], [], id="carrier-after-a-word"),
+    pytest.param(_tags("Kestrel") + "Review the ledger.", ["Review", "the"], [], id="carrier-before-a-word"),
+    pytest.param("Mail jane@example.com" + _tags("Northwind") + " now", ["Mail", "now"],
+                 [("jane@example.com", "PII110", "EMAIL_ADDRESS")], id="carrier-after-an-email"),
+]
+
+
+@pytest.mark.parametrize(("text", "kept", "others"), CARRIERS)
+def test_a_carrier_never_takes_the_visible_words_it_touches(text: str, kept: list[str],
+                                                            others: list[tuple[str, str, str]]) -> None:
+    """A finding that starts or ends on a non-word character (a hidden-text carrier) is not widened to the words
+    it touches, and does not merge with a finding that merely touches it: each keeps its own placeholder."""
+    start = next(i for i, c in enumerate(text) if 0xE0000 <= ord(c) <= 0xE007F)
+    end = start
+    while end < len(text) and 0xE0000 <= ord(text[end]) <= 0xE007F:
+        end += 1
+    carrier = Finding("MRK390", Category.MARKING, Span(start, end), 1.0, Evidence("hidden", "tags", "HIDDEN_TEXT"))
+    found = [carrier, *(_at(text, part, rule, entity) for part, rule, entity in others)]
+    out = Redactor().redact(text, found)
+    for word in kept:
+        assert word in out, (word, out)
+    assert "<HIDDEN_TEXT_1>" in out, out
+    for _, _, entity in others:
+        assert f"<{entity}_1>" in out, out
+    assert not any(0xE0000 <= ord(c) <= 0xE007F for c in out)
