@@ -29,6 +29,16 @@ from screener.text.parts import Budget, Extracted, PartsText, safe_name
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError,
                 KeyError, IndexError)
 _NUMERIC = re.compile(r"[\d\s.:+\-TZ]*|true|false", re.I)
+# Values an office application writes by itself into ``app.xml`` (its name, the stock template, the labels of
+# HeadingPairs, the theme, the slide format): never the author's text, and read by the model as organisations.
+_STOCK_PRODUCERS = re.compile(r"(microsoft|libreoffice|openoffice|google|wps|apache|apple|kingsoft|onlyoffice)\b.*",
+                              re.I)
+_STOCK_VALUES = frozenset(v.lower() for v in (
+    "Normal", "Normal.dot", "Normal.dotm", "Normal.dotx", "Blank", "Blank.potx", "Office Theme", "Title", "Titles",
+    "Fonts Used", "Theme", "Slide Titles", "Worksheets", "Named Ranges", "Charts", "Embedded OLE Servers",
+    "On-screen Show (4:3)", "On-screen Show (16:9)", "On-screen Show (16:10)", "Widescreen", "Custom",
+))
+_PRODUCER_FIELDS = frozenset({"Application", "AppVersion", "Template", "PresentationFormat"})
 _EMBEDDED = re.compile(r"[^/]+/embeddings/[^/]+")
 _MACROS = re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$", re.I)
 
@@ -198,14 +208,19 @@ def rest(pkg: Package, fmt: str, out: PartsText, nested: Nested, link_parts: dic
 
 
 def properties(pkg: Package, fmt: str, out: PartsText) -> None:
-    """Core, app and custom document properties: every value that is not a bare number, date or flag."""
+    """Core, app and custom document properties: every value that is not a bare number, date or flag, one line
+    each (the part names the group); ``app.xml`` values an office application writes by itself (its name, the
+    stock template, HeadingPairs labels) are left out, every other value there is kept."""
     for member, part in (("docProps/core.xml", "core properties"), ("docProps/app.xml", "app properties")):
         if not pkg.has(member):
             continue
         name = f"{fmt}:{part}"
         for event, elem in pkg.walk(member, name):
             if event == "end" and elem.text and not _NUMERIC.fullmatch(elem.text.strip()):
-                out.add(name, f"{local(elem.tag)}: {elem.text.strip()}")
+                value = elem.text.strip()
+                if member.endswith("app.xml") and _stock(local(elem.tag), value):
+                    continue
+                out.add(name, value)  # the value alone: a label such as "Template:" reads as a name
     if pkg.has("docProps/custom.xml"):
         name = f"{fmt}:custom properties"
         prop = ""
@@ -215,6 +230,13 @@ def properties(pkg: Package, fmt: str, out: PartsText) -> None:
                 prop = attr(elem, "name") or ""
             elif event == "end" and tag != "property" and elem.text and elem.text.strip():
                 out.add(name, f"{prop}: {elem.text.strip()}")
+
+
+def _stock(field: str, value: str) -> bool:
+    """Whether an ``app.xml`` value is one an office application writes by itself (see ``_STOCK_VALUES``)."""
+    if value.lower() in _STOCK_VALUES:
+        return True
+    return field in _PRODUCER_FIELDS and _STOCK_PRODUCERS.fullmatch(value) is not None
 
 
 class RunText:

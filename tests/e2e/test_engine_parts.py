@@ -88,3 +88,47 @@ def test_issue_docx_properties_links_and_deletions_are_found(engine: Screener) -
     parts = {f.part for f in result.findings if f.category.value == "employer-identifier"}
     assert {"docx:core properties", "docx:hyperlink targets", "docx:tracked deletions"} <= parts
     assert result.verdict is not Verdict.ALLOW
+
+
+def _app(**fields: str) -> str:
+    """A ``docProps/app.xml`` as office applications write it, with ``fields`` as its elements."""
+    inner = "".join(f"<{k}>{v}</{k}>" for k, v in fields.items())
+    return ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">' + inner
+            + "</Properties>")
+
+
+STOCK_APP = {
+    "Template": "Normal.dotm", "TotalTime": "3", "Pages": "1", "Words": "9", "Application": "Microsoft Macintosh Word",
+    "DocSecurity": "0", "ScaleCrop": "false",
+    "HeadingPairs": "<vt:vector size='2' baseType='variant'><vt:variant><vt:lpstr>Title</vt:lpstr></vt:variant>"
+                    "<vt:variant><vt:i4>1</vt:i4></vt:variant></vt:vector>",
+    "AppVersion": "16.0000",
+}
+
+
+@pytest.mark.parametrize("app", [
+    pytest.param(STOCK_APP, id="word-mac"),
+    pytest.param({**STOCK_APP, "Application": "Microsoft Office Word", "Template": "Normal"}, id="word-windows"),
+    pytest.param({"Application": "LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/e19e193f88cd6c05"},
+                 id="libreoffice"),
+    pytest.param({**STOCK_APP, "Template": "Office Theme", "PresentationFormat": "On-screen Show (4:3)"}, id="theme"),
+])
+def test_what_an_office_application_writes_by_itself_is_no_finding(engine: Screener, app: dict[str, str]) -> None:
+    """A clean document stays clean: the producer's name, the stock template and HeadingPairs labels are not
+    the author's text (they were read as organisations and failed every Word file)."""
+    data = docx(para("Reconciliation is done nightly by comparing two ledgers."), docProps__app_dot_xml=_app(**app))
+    result = engine.screen(Submission(id="clean.docx", data=data, name="clean.docx"))
+    assert result.verdict is Verdict.ALLOW, result.reasons
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    pytest.param("Company", "Northwind Bank", id="company"),
+    pytest.param("Template", "Northwind Credit Memo.dotx", id="own-template"),
+    pytest.param("Manager", "Project Kestrel steering group", id="manager"),
+])
+def test_app_properties_the_author_wrote_are_screened(engine: Screener, field: str, value: str) -> None:
+    data = docx(para("Reconciliation is done nightly."), docProps__app_dot_xml=_app(**{**STOCK_APP, field: value}))
+    result = engine.screen(Submission(id="p.docx", data=data, name="p.docx"))
+    assert any(f.category.value == "employer-identifier" and f.part == "docx:app properties"
+               for f in result.findings), result.reasons
