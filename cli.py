@@ -75,7 +75,7 @@ class Format(StrEnum):
 
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Config file, YAML or TOML (default: "
-                                                                      "screener.toml or [tool.screener] in "
+                                                                      "screener.toml or \\[tool.screener] in "
                                                                       "pyproject.toml, found from the working "
                                                                       "directory up).")]
 PolicyOpt = Annotated[str | None, typer.Option(help="Policy name under rules/policies, or a policy file. "
@@ -152,9 +152,9 @@ def _screener(config: Path | None, policy: str | None, employers: list[str] | No
 
 @app.command()
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .md .html .docx .pdf, or .json/"
-                                                    ".jsonl records (one submission each); - reads standard "
-                                                    "input.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .md .csv .tsv .html .docx .pptx "
+                                                    ".xlsx .pdf .eml, or .json/.jsonl records (one submission "
+                                                    "each); - reads standard input.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write results as JSON Lines to this file "
                                                                   "(atomic). Example: --out results.jsonl")] = None,
     redacted_dir: Annotated[Path | None, typer.Option("--redacted-dir", help="Write each redacted text to "
@@ -291,8 +291,8 @@ def scan(
 
 @app.command()
 def redact(
-    file: Annotated[Path, typer.Argument(help="One text file (.txt .md .html .docx .pdf), or - for standard "
-                                              "input.")],
+    file: Annotated[Path, typer.Argument(help="One document (.txt .md .csv .html .docx .pptx .xlsx .pdf .eml), "
+                                              "or - for standard input.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the redacted text here instead of "
                                                                   "stdout.")] = None,
     config: ConfigOpt = None,

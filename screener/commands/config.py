@@ -29,7 +29,7 @@ def _plain(value: Any) -> Any:
 @app.command()
 def show(
     config: Annotated[Path | None, typer.Option("--config", "-c", help="Config file (default: screener.toml or "
-                                                                       "[tool.screener] in pyproject.toml, found "
+                                                                       "\\[tool.screener] in pyproject.toml, found "
                                                                        "from the working directory up).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {file, settings: {key: {value, from}}}.")]
     = False,

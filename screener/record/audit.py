@@ -27,6 +27,7 @@ from typing import Any
 
 from screener.errors import StoreError
 from screener.model import ScreenResult
+from screener.private import private_file
 from screener.safe_text import utf8_clean
 
 AUDIT_SCHEMA = "screener-audit/1"
@@ -108,7 +109,7 @@ class AuditLog:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(private_file(self.path), check_same_thread=False, isolation_level=None)
             self._db.executescript(_DDL)
             schema = self._meta("schema")
             if schema is None:

@@ -37,6 +37,7 @@ from typing import Any
 from screener.config import ScreenerConfig
 from screener.errors import ScreenerError, StoreError
 from screener.model import Metadata, ScreenResult, Submission, Verdict
+from screener.private import private_file
 from screener.record.report.jsonl import atomic_writer, result_line
 from screener.run.worker import in_worker, init_worker, limit_cpu
 from screener.safe_text import utf8_clean
@@ -117,7 +118,7 @@ class Ledger:
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
         try:
-            self.db = sqlite3.connect(path)
+            self.db = sqlite3.connect(private_file(path))
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
