@@ -29,6 +29,7 @@ FAMILIES: tuple[tuple[str, Category], ...] = (
     ("markings", Category.MARKING),
     ("secrets", Category.SECRET),
     ("fragments", Category.FRAGMENT),
+    ("hidden", Category.MARKING),
 )
 
 
@@ -49,6 +50,8 @@ def _why_off(family: str, category: Category, config: ScreenerConfig, rules: Rul
         if not any(isinstance(r, EmployerRule) and r.enabled for r in rules.rules):
             return "no enabled EMP rule in the loaded rule packs"
         return f"no employer profile in {config.rules_dir.name}/employers"
+    if family == "hidden":
+        return "no enabled hidden-text rule in the loaded rule packs: invisible carriers are not reported"
     packs = sorted(p.pack for p in rules.packs if p.category is category)
     if packs:
         return f"rule pack {', '.join(packs)} has no enabled pattern rule"
