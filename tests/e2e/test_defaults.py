@@ -68,7 +68,8 @@ def test_every_profile_is_never_weaker_than_one(engine: Screener, narrowed: dict
 
 def test_from_config_uses_the_bundled_corpora_and_every_profile(engine: Screener) -> None:
     sw = engine.screened_with
-    assert sw.detectors == ("pii", "pii-rules", "employers", "markings", "secrets", "fragments", "hidden") and sw.off == ()
+    assert sw.detectors == ("pii", "pii-rules", "employers", "markings", "secrets", "fragments", "hidden")
+    assert sw.off == ()
     assert sw.profiles == tuple(sorted(PROFILES)) and set(sw.corpora) == {"northwind", "boilerplate"}
 
 
