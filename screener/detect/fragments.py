@@ -108,7 +108,7 @@ class FragmentDetector:
                 note=f"corpus={p.store}; coverage={p.coverage:.3f}",
             )
             score = min(1.0, 0.6 + 0.4 * p.similarity) if p.kind == "index" else min(1.0, 0.5 + 0.4 * p.similarity)
-            yield Finding(rule.id, Category.FRAGMENT, item.text.to_original(*p.q_chars), round(score, 4), evidence)
+            yield Finding(rule.id, Category.FRAGMENT, Span(*p.q_chars), round(score, 4), evidence)
 
     def aligned_source(self, finding: Finding) -> AlignedPair | None:
         """The source passage aligned with ``finding`` (None for packs, other detectors, unknown documents)."""

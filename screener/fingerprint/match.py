@@ -62,7 +62,7 @@ class Passage:
     doc: int
     ref: str
     section: str | None
-    q_chars: tuple[int, int]  # folded range in the query
+    q_chars: tuple[int, int]  # range in the query: folded inside the matcher, ORIGINAL as Matcher.match returns it
     s_chars: tuple[int, int] | None  # ORIGINAL range in the source document (indexes only)
     words: int  # query words in the passage
     similarity: float
@@ -93,8 +93,12 @@ class Matcher:
         self._lock = threading.Lock()
 
     def match(self, text: NormalizedText, only: frozenset[str] | None = None) -> list[Passage]:
-        """Passages of ``text`` shared with the protected stores. ``only`` restricts the protected documents
-        examined to these ids, whatever their fingerprint hits (text alignment of given pairs)."""
+        """Passages of ``text`` shared with the protected stores, both sides in ORIGINAL character offsets:
+        ``q_chars`` into ``text.original``, ``s_chars`` into the source document's text (indexes only).
+        ``only`` restricts the protected documents examined to these ids, whatever their fingerprint hits
+        (text alignment of given pairs). Sorted by query range, then document id and store name.
+
+        Raises StoreError when a store part read is damaged (E413, E417) or a pack has no key (E416)."""
         terms = terms_of(text.text)
         words = words_of(text.text)
         blocked: set[int] = set()
@@ -106,6 +110,7 @@ class Matcher:
         out: list[Passage] = []
         for store in self.protect:
             out.extend(self._match_store(store, text, terms, words, blocked, only))
+        out = [replace(p, q_chars=_original(text, p.q_chars)) for p in out]
         return sorted(out, key=lambda p: (p.q_chars, p.ref, p.store))
 
     def _match_store(
@@ -289,6 +294,11 @@ def _merge_close(passages: list[Passage], gap: int) -> list[Passage]:
             continue
         out.append(p)
     return out
+
+
+def _original(text: NormalizedText, folded: tuple[int, int]) -> tuple[int, int]:
+    span = text.to_original(*folded)
+    return span.start, span.end
 
 
 def _key(store: FingerprintStore) -> bytes:
