@@ -1,7 +1,12 @@
 """Matching a text against fingerprint stores: candidates, seeds, passages, alignment, suppression.
 
-1. Candidates: every shingle hash of the query is looked up; documents sharing at least
-   ``min_candidate_hits`` fingerprints are kept (the ``max_candidates`` best).
+1. Candidates: every shingle hash of the query is looked up, frequent ones included (the store's
+   ``frequent`` table is not used to skip hashes: a pair's result must not depend on what else is indexed;
+   boilerplate is silenced by suppression stores, step 4); documents sharing at least ``min_candidate_hits``
+   fingerprints are kept: the ``max_candidates`` sharing the most, and besides them the
+   ``max_weak_candidates`` sharing a single one (rarer first). A pair's passages can change with the rest of
+   the index only when more than ``max_candidates`` other documents share at least as many fingerprints with
+   the query (or, for a single shared fingerprint, more than ``max_weak_candidates`` others share one).
 2. Seeds: for an index, every shingle of the candidate's text is recomputed (all positions, not only the
    winnowed ones) and joined with the query's; for a pack, the stored fingerprints are the seeds.
 3. Passages: seeds are clustered (align.cluster_seeds) and filtered by seed count and length; index passages
@@ -44,7 +49,7 @@ class MatchParams:
     min_similarity: float = 0.30  # word-level similarity of an aligned (index) passage
     min_candidate_hits: int = 1
     max_candidates: int = 100
-    max_weak_candidates: int = 20  # candidates sharing a single fingerprint are examined only to fill up to this
+    max_weak_candidates: int = 20  # candidates sharing a single fingerprint examined besides the strong ones
     pack_min_seeds: int = 2
     sentence_seeds: bool = True
     sentence_dice: float = 0.3
@@ -128,7 +133,7 @@ class Matcher:
         hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
         shared: dict[int, set[int]] = defaultdict(set)  # distinct fingerprints shared with each document
         df: dict[int, int] = defaultdict(int)
-        for h, doc, spos in store.lookup(where):
+        for h, doc, spos in store.lookup(where, skip_frequent=False):
             hits[doc].extend((q, spos) for q in where[h])
             if h not in shared[doc]:
                 shared[doc].add(h)
@@ -137,7 +142,7 @@ class Matcher:
         ranked = sorted((d for d in hits if len(shared[d]) >= prm.min_candidate_hits),
                         key=lambda d: (-len(shared[d]), sum(df[h] for h in shared[d]), d))
         strong = [d for d in ranked if len(shared[d]) > 1][: prm.max_candidates]
-        ranked = strong + [d for d in ranked if len(shared[d]) == 1][: max(0, prm.max_weak_candidates - len(strong))]
+        ranked = strong + [d for d in ranked if len(shared[d]) == 1][: prm.max_weak_candidates]
         if only is not None:
             ranked = [d.id for d in store.documents().values() if d.ref in only]
         out: list[Passage] = []
