@@ -59,6 +59,9 @@ class MatchParams:
     term_chunk: int = 8  # then an edited passage grows by chunks of this many terms ...
     term_share: float = 0.5  # ... of which at least this share occurs on the other side (0: off)
     merge_chars: int = 250  # passages of one document this close on both sides become one (0: off)
+    edited_words: int = 25  # a verbatim run stays itself rather than grow into an edited passage shorter than this
+    verbatim_similarity: float = 0.9  # with verbatim_words: a passage reported as verbatim (FRG501's defaults)
+    short_seeds: int = 2  # a cluster below min_seeds/min_terms with this many seeds is searched for verbatim runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +165,18 @@ class Matcher:
                 seeds += sentence_seeds(terms, q_sents, source.terms, source.sentences, prm.sentence_dice)
             found: list[Passage] = []
             for c in cluster_seeds(seeds, prm.gap):
-                if c.distinct < prm.min_seeds or c.q1 + m.k - c.q0 < prm.min_terms:
+                # a cluster smaller than min_seeds / min_terms (a 12-word quotation of few content words) is
+                # examined for verbatim runs only
+                small = c.distinct < prm.min_seeds or c.q1 + m.k - c.q0 < prm.min_terms
+                if small and (c.distinct < prm.short_seeds or c.q1 + m.k - c.q0 < m.k + 1):
                     continue
                 q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
                 s_end = min(c.s1 + m.k, len(source.terms)) - 1
                 pieces = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]),
                                prm.verbatim_words)
                 for a in pieces:
+                    if small and not a.verbatim:
+                        continue
                     if prm.sentence_seeds and (a.verbatim or a.similarity < prm.snap_below):
                         a = self._snap(a, text.text, terms, q_sents or [], words, source, snap=not a.verbatim)
                     if a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
@@ -181,7 +189,7 @@ class Matcher:
                         a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
                         (s_range[1] - s_range[0]) / max(1, source.doc_chars),
                     ))
-            out.extend(_merge_close(_best_per_region(found), prm.merge_chars))
+            out.extend(_merge_close(_best_per_region(found, prm), prm.merge_chars))
         return out
 
     def _pack_passages(
@@ -219,14 +227,18 @@ class Matcher:
         qr, sr = grown
         if snap and self.params.term_share > 0:
             qr, sr = extend_terms(terms, source.terms, qr, sr, self.params.term_chunk, self.params.term_share)
-        q_chars = (terms.starts[qr[0]], _tail(text, terms.ends[qr[1] - 1]))
-        s_chars = (source.terms.starts[sr[0]], _tail(source.norm.text, source.terms.ends[sr[1] - 1]))
+        # never lose the alignment's own ends (words outside the terms, such as a leading "the", included)
+        q_chars = (min(a.q_chars[0], terms.starts[qr[0]]), max(a.q_chars[1], _tail(text, terms.ends[qr[1] - 1])))
+        s_chars = (min(a.s_chars[0], source.terms.starts[sr[0]]),
+                   max(a.s_chars[1], _tail(source.norm.text, source.terms.ends[sr[1] - 1])))
         qa, qb = word_range(words, *q_chars)
         sa, sb = word_range(source.words, *s_chars)
         similarity = Indel.normalized_similarity(words.words[qa:qb], source.words.words[sa:sb])
         grown_a = Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity, a.verbatim and similarity >= 0.9)
         if a.verbatim and _weight(grown_a) < _weight(a):
             return a  # a verbatim run grown on one side only: the growth explains less of the query than before
+        if a.verbatim and not grown_a.verbatim and qb - qa < self.params.edited_words:
+            return a  # a short quotation grown into a short edited passage: the edited rule's minimum drops it
         return grown_a
 
     def _source(self, store: FingerprintStore, info: DocInfo, hit_terms: list[int]) -> _Source:
@@ -266,11 +278,18 @@ def _weight(a: Alignment) -> float:
     return (a.q_words[1] - a.q_words[0]) * a.similarity
 
 
-def _best_per_region(passages: list[Passage]) -> list[Passage]:
+def _best_per_region(passages: list[Passage], prm: MatchParams) -> list[Passage]:
     """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
-    source must not turn one reused passage into several)."""
+    source must not turn one reused passage into several): a passage long enough to be reported (a verbatim
+    run of ``verbatim_words`` at ``verbatim_similarity``, or ``edited_words``) before one too short, then the
+    most query words explained (words x similarity)."""
+
+    def reportable(p: Passage) -> bool:
+        return p.words >= prm.edited_words or (
+            p.words >= prm.verbatim_words and p.similarity >= prm.verbatim_similarity)
+
     kept: list[Passage] = []
-    for p in sorted(passages, key=lambda p: -(p.words * p.similarity)):
+    for p in sorted(passages, key=lambda p: (not reportable(p), -(p.words * p.similarity))):
         if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
             kept.append(p)
     return sorted(kept, key=lambda p: p.q_chars)
