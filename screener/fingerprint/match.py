@@ -65,6 +65,7 @@ class MatchParams:
     verbatim_similarity: float = 0.9  # with verbatim_words: a passage reported as verbatim (FRG501's defaults)
     short_seeds: int = 2  # a cluster below min_seeds/min_terms with this many seeds is searched for verbatim runs
     seed_k: int = 3  # terms a seed shingle of an index spans (0: the store's k, which serves retrieval only)
+    fallback_similarity: float = 0.6  # passages from the store's own shingles when seed_k gave nothing reportable
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,8 @@ class Matcher:
                 source = self._source(store, info, [s for _, s in hits[doc]], k)
                 found = self._index_passages(store, info, doc, source, seed_where[k], k, text, terms, words,
                                              q_sents or [])
+                if k != (prm.seed_k or m.k):  # the fall-back: only close passages (short seeds are noisier)
+                    found = [p for p in found if p.similarity >= prm.fallback_similarity]
                 if any(_reportable(p, prm) for p in found):
                     break
             out.extend(_merge_close(_best_per_region(found, prm), prm.merge_chars))
