@@ -178,9 +178,9 @@ def test_truncated_store_is_refused(pristine: Path, tmp_path: Path, rules: RuleS
 # -- edits that keep SQLite's own structure valid ---------------------------------------------------------------
 
 def _flip_k_in_file(path: Path) -> None:
-    """One bit of the file: the manifest record ('k', '2') becomes ('k', '6'); SQLite's structure stays valid."""
+    """One bit of the file: the manifest record ('k', '3') becomes ('k', '7'); SQLite's structure stays valid."""
     data = bytearray(path.read_bytes())
-    at = data.index(b"\x03\x0f\x0fk2")  # record header (3 bytes: two 1-char texts), then 'k', '2'
+    at = data.index(b"\x03\x0f\x0fk3")  # record header (3 bytes: two 1-char texts), then 'k', '3'
     data[at + 4] ^= 0x04
     path.write_bytes(bytes(data))
 
