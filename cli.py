@@ -28,6 +28,7 @@ from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
 from screener.commands import rules as rules_cmd
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
+from screener.commands.compare import compare_cmd
 from screener.commands.help import PlainHelpGroup
 from screener.commands.options import (
     BaselineOpt,
@@ -107,6 +108,7 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
 app.command("schema")(schema_cmd)
 app.command("serve")(serve_cmd)
+app.command("compare")(compare_cmd)
 
 
 def _setup_logging() -> None:

@@ -153,8 +153,7 @@ def main() -> int:
                 else:  # PAN's text alignment task: the pair is given, align it with the same matcher and rules
                     for p in detector.matcher.match(norm, only=frozenset({src})):
                         if detector.classify(p) is not None and p.s_chars is not None:
-                            span = norm.to_original(*p.q_chars)
-                            ours.append(Annotation(pair, (span.start, span.end), p.s_chars))
+                            ours.append(Annotation(pair, p.q_chars, p.s_chars))
                 t2 = time.perf_counter()
                 base.extend(baseline(pair, susp, read(args.data / "src" / src)))
                 t_base += time.perf_counter() - t2

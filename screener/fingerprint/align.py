@@ -135,8 +135,9 @@ def word_range(words: Words, start: int, end: int) -> tuple[int, int]:
 
 def _piece(qw: Words, sw: Words, blocks: list[tuple[int, int, int, int]], verbatim: bool) -> Alignment:
     qa, qb, sa, sb = blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3]
-    if verbatim:  # the global alignment may have matched a neighbouring word elsewhere: grow over identical ones
-        qa, sa, qb, sb = _grow(qw.words, sw.words, qa, sa, qb, sb)
+    # the global alignment may have matched a neighbouring word elsewhere, or the ranges aligned may have cut
+    # it off (a leading "the" before the first shingled term): grow over identical neighbours
+    qa, sa, qb, sb = _grow(qw.words, sw.words, qa, sa, qb, sb)
     similarity = Indel.normalized_similarity(qw.words[qa:qb], sw.words[sa:sb])
     return Alignment((qa, qb), (sa, sb), (qw.starts[qa], qw.ends[qb - 1]), (sw.starts[sa], sw.ends[sb - 1]),
                      similarity, verbatim)
@@ -168,11 +169,48 @@ def align(
             runs.append([b])
     whole = _piece(qw, sw, blocks, False)
     verbatim = [r for r in runs if sum(b[1] - b[0] for b in r) >= verbatim_words]
-    if not verbatim or len(verbatim) == len(runs):
-        return [whole] if not verbatim or len(runs) > 1 else [_piece(qw, sw, blocks, True)]
-    # Verbatim runs making up most of the passage (a quotation with a few stray words around it): report the
-    # runs alone. Otherwise the passage is an edited one as a whole.
-    inside = sum(r[-1][1] - r[0][0] for r in verbatim)
-    if inside < _MOSTLY * (whole.q_words[1] - whole.q_words[0]):
+    if verbatim and len(verbatim) == len(runs):
+        return [whole] if len(runs) > 1 else [_piece(qw, sw, blocks, True)]
+    # The alignment may have matched a word of a verbatim run elsewhere (an earlier "the"), cutting the run:
+    # exact runs of identical words are found directly as well.
+    verbatim += [[b] for b in exact_runs(q, s, (qa, qb), (sa, sb), verbatim_words)
+                 if not any(b[0] < r[-1][1] and r[0][0] < b[1] for r in verbatim)]
+    if not verbatim:
         return [whole]
-    return [_piece(qw, sw, r, True) for r in verbatim]
+    # Verbatim runs making up most of the passage (a quotation with a few stray words around it): the runs
+    # alone. Otherwise both readings, the edited passage as a whole and its runs; the matcher keeps the
+    # stronger of overlapping ones (a quotation among stray common words is not diluted into them).
+    verbatim.sort()
+    inside = sum(r[-1][1] - r[0][0] for r in verbatim)
+    pieces = [_piece(qw, sw, r, True) for r in verbatim]
+    if inside < _MOSTLY * (whole.q_words[1] - whole.q_words[0]):
+        return [whole, *pieces]
+    return pieces
+
+
+def exact_runs(
+    q: tuple[str, ...], s: tuple[str, ...], qr: tuple[int, int], sr: tuple[int, int], n: int
+) -> list[tuple[int, int, int, int]]:
+    """Maximal runs ``(qa, qb, sa, sb)`` of at least ``n`` identical consecutive words of ``q[qr]`` and
+    ``s[sr]``, left to right in the query, not overlapping in the query (the longest at each start)."""
+    if n <= 0 or qr[1] - qr[0] < n or sr[1] - sr[0] < n:
+        return []
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for j in range(sr[0], sr[1] - n + 1):
+        grams.setdefault(s[j : j + n], []).append(j)
+    out: list[tuple[int, int, int, int]] = []
+    i = qr[0]
+    while i <= qr[1] - n:
+        best = (0, 0)
+        for j in grams.get(q[i : i + n], ()):
+            length = n
+            while i + length < qr[1] and j + length < sr[1] and q[i + length] == s[j + length]:
+                length += 1
+            if length > best[0]:
+                best = (length, j)
+        if best[0]:
+            out.append((i, i + best[0], best[1], best[1] + best[0]))
+            i += best[0]
+        else:
+            i += 1
+    return out

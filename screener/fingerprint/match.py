@@ -1,9 +1,16 @@
 """Matching a text against fingerprint stores: candidates, seeds, passages, alignment, suppression.
 
-1. Candidates: every shingle hash of the query is looked up; documents sharing at least
-   ``min_candidate_hits`` fingerprints are kept (the ``max_candidates`` best).
-2. Seeds: for an index, every shingle of the candidate's text is recomputed (all positions, not only the
-   winnowed ones) and joined with the query's; for a pack, the stored fingerprints are the seeds.
+1. Candidates: every shingle hash of the query is looked up, frequent ones included (the store's
+   ``frequent`` table is not used to skip hashes: a pair's result must not depend on what else is indexed;
+   boilerplate is silenced by suppression stores, step 4); documents sharing at least ``min_candidate_hits``
+   fingerprints are kept: the ``max_candidates`` sharing the most, and besides them the
+   ``max_weak_candidates`` sharing a single one (rarer first). A pair's passages can change with the rest of
+   the index only when more than ``max_candidates`` other documents share at least as many fingerprints with
+   the query (or, for a single shared fingerprint, more than ``max_weak_candidates`` others share one).
+2. Seeds: for an index, every shingle of ``seed_k`` terms of the candidate's text is recomputed (all
+   positions, not only the winnowed ones) and joined with the query's: the store's shorter shingles (k=2)
+   make retrieval robust to edits, longer seeds keep alignment precise; for a pack, the stored fingerprints
+   are the seeds.
 3. Passages: seeds are clustered (align.cluster_seeds) and filtered by seed count and length; index passages
    are aligned word by word (align.align) for exact spans on both sides and a similarity. Edited passages
    are snapped to sentences and grown by overlapping neighbour sentences (sentences.extend), then by chunks
@@ -44,7 +51,7 @@ class MatchParams:
     min_similarity: float = 0.30  # word-level similarity of an aligned (index) passage
     min_candidate_hits: int = 1
     max_candidates: int = 100
-    max_weak_candidates: int = 20  # candidates sharing a single fingerprint are examined only to fill up to this
+    max_weak_candidates: int = 20  # candidates sharing a single fingerprint examined besides the strong ones
     pack_min_seeds: int = 2
     sentence_seeds: bool = True
     sentence_dice: float = 0.3
@@ -54,6 +61,11 @@ class MatchParams:
     term_chunk: int = 8  # then an edited passage grows by chunks of this many terms ...
     term_share: float = 0.5  # ... of which at least this share occurs on the other side (0: off)
     merge_chars: int = 250  # passages of one document this close on both sides become one (0: off)
+    edited_words: int = 25  # a verbatim run stays itself rather than grow into an edited passage shorter than this
+    verbatim_similarity: float = 0.9  # with verbatim_words: a passage reported as verbatim (FRG501's defaults)
+    short_seeds: int = 2  # a cluster below min_seeds/min_terms with this many seeds is searched for verbatim runs
+    seed_k: int = 3  # terms a seed shingle of an index spans (0: the store's k, which serves retrieval only)
+    fallback_similarity: float = 0.6  # passages from the store's own shingles when seed_k gave nothing reportable
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +74,7 @@ class Passage:
     doc: int
     ref: str
     section: str | None
-    q_chars: tuple[int, int]  # folded range in the query
+    q_chars: tuple[int, int]  # range in the query: folded inside the matcher, ORIGINAL as Matcher.match returns it
     s_chars: tuple[int, int] | None  # ORIGINAL range in the source document (indexes only)
     words: int  # query words in the passage
     similarity: float
@@ -88,13 +100,17 @@ class Matcher:
         self.protect = [s for s in stores if s.manifest.role == "protect"]
         self.suppress = [s for s in stores if s.manifest.role == "suppress"]
         self.params = params or MatchParams()
-        self._cache: OrderedDict[tuple[str, int, int, int], _Source] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int, int, int, int], _Source] = OrderedDict()
         self._cache_size = cache
         self._lock = threading.Lock()
 
     def match(self, text: NormalizedText, only: frozenset[str] | None = None) -> list[Passage]:
-        """Passages of ``text`` shared with the protected stores. ``only`` restricts the protected documents
-        examined to these ids, whatever their fingerprint hits (text alignment of given pairs)."""
+        """Passages of ``text`` shared with the protected stores, both sides in ORIGINAL character offsets:
+        ``q_chars`` into ``text.original``, ``s_chars`` into the source document's text (indexes only).
+        ``only`` restricts the protected documents examined to these ids, whatever their fingerprint hits
+        (text alignment of given pairs). Sorted by query range, then document id and store name.
+
+        Raises StoreError when a store part read is damaged (E413, E417) or a pack has no key (E416)."""
         terms = terms_of(text.text)
         words = words_of(text.text)
         blocked: set[int] = set()
@@ -106,6 +122,7 @@ class Matcher:
         out: list[Passage] = []
         for store in self.protect:
             out.extend(self._match_store(store, text, terms, words, blocked, only))
+        out = [replace(p, q_chars=_original(text, p.q_chars)) for p in out]
         return sorted(out, key=lambda p: (p.q_chars, p.ref, p.store))
 
     def _match_store(
@@ -113,17 +130,13 @@ class Matcher:
         only: frozenset[str] | None = None,
     ) -> list[Passage]:
         m, prm = store.manifest, self.params
-        hashes = shingle_hashes(terms.terms, m.k, _key(store))
-        where: dict[int, list[int]] = defaultdict(list)
-        for pos, h in enumerate(hashes):
-            if not any(p in blocked for p in range(pos, pos + m.k)):
-                where[h].append(pos)
+        where = _positions(terms, m.k, _key(store), blocked)
         if not where:
             return []
         hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
         shared: dict[int, set[int]] = defaultdict(set)  # distinct fingerprints shared with each document
         df: dict[int, int] = defaultdict(int)
-        for h, doc, spos in store.lookup(where):
+        for h, doc, spos in store.lookup(where, skip_frequent=False):
             hits[doc].extend((q, spos) for q in where[h])
             if h not in shared[doc]:
                 shared[doc].add(h)
@@ -132,11 +145,12 @@ class Matcher:
         ranked = sorted((d for d in hits if len(shared[d]) >= prm.min_candidate_hits),
                         key=lambda d: (-len(shared[d]), sum(df[h] for h in shared[d]), d))
         strong = [d for d in ranked if len(shared[d]) > 1][: prm.max_candidates]
-        ranked = strong + [d for d in ranked if len(shared[d]) == 1][: max(0, prm.max_weak_candidates - len(strong))]
+        ranked = strong + [d for d in ranked if len(shared[d]) == 1][: prm.max_weak_candidates]
         if only is not None:
             ranked = [d.id for d in store.documents().values() if d.ref in only]
         out: list[Passage] = []
         q_sents: list[tuple[int, int]] | None = None
+        seed_where: dict[int, dict[int, list[int]]] = {}  # query positions of the seed hashes, by shingle length
         for doc in ranked:
             info = store.document(doc)
             if info is None:
@@ -144,35 +158,59 @@ class Matcher:
             if m.kind == "pack" or not info.has_text:
                 out.extend(self._pack_passages(store, info, doc, hits[doc], terms, words))
                 continue
-            source = self._source(store, info, [s for _, s in hits[doc]])
-            seeds = [(q, s) for h, qs in where.items() for q in qs for s in source.positions.get(h, ())]
-            if prm.sentence_seeds:
-                if q_sents is None:
-                    q_sents = [r for r in sentence_ranges(text.text, terms) if not blocked.intersection(range(*r))]
-                seeds += sentence_seeds(terms, q_sents, source.terms, source.sentences, prm.sentence_dice)
+            if q_sents is None and prm.sentence_seeds:
+                q_sents = [r for r in sentence_ranges(text.text, terms) if not blocked.intersection(range(*r))]
             found: list[Passage] = []
-            for c in cluster_seeds(seeds, prm.gap):
-                if c.distinct < prm.min_seeds or c.q1 + m.k - c.q0 < prm.min_terms:
-                    continue
-                q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
-                s_end = min(c.s1 + m.k, len(source.terms)) - 1
-                pieces = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]),
-                               prm.verbatim_words)
-                for a in pieces:
-                    if prm.sentence_seeds and (a.verbatim or a.similarity < prm.snap_below):
-                        a = self._snap(a, text.text, terms, q_sents or [], words, source, snap=not a.verbatim)
-                    if a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
-                        continue
-                    s_span = source.norm.to_original(*a.s_chars)
-                    s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
-                    s_term = bisect_left(source.terms.starts, a.s_chars[0]) + source.base_term
-                    found.append(Passage(
-                        m.name, doc, info.ref, info.section_at(s_term), a.q_chars, s_range,
-                        a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
-                        (s_range[1] - s_range[0]) / max(1, source.doc_chars),
-                    ))
-            out.extend(_merge_close(_best_per_region(found), prm.merge_chars))
+            # seeds of seed_k terms first; where they give nothing reportable, the store's own (shorter) shingles
+            for k in dict.fromkeys((prm.seed_k or m.k, m.k)):
+                if k not in seed_where:
+                    seed_where[k] = where if k == m.k else _positions(terms, k, _key(store), blocked)
+                source = self._source(store, info, [s for _, s in hits[doc]], k)
+                found = self._index_passages(store, info, doc, source, seed_where[k], k, text, terms, words,
+                                             q_sents or [])
+                if k != (prm.seed_k or m.k):  # the fall-back: only close passages (short seeds are noisier)
+                    found = [p for p in found if p.similarity >= prm.fallback_similarity]
+                if any(_reportable(p, prm) for p in found):
+                    break
+            out.extend(_merge_close(_best_per_region(found, prm), prm.merge_chars))
         return out
+
+    def _index_passages(
+        self, store: FingerprintStore, info: DocInfo, doc: int, source: _Source, seed_where: dict[int, list[int]],
+        sk: int, text: NormalizedText, terms: Terms, words: Words, q_sents: list[tuple[int, int]],
+    ) -> list[Passage]:
+        """Aligned passages of one indexed document, from seeds of ``sk``-term shingles and sentence seeds."""
+        prm = self.params
+        seeds = [(q, s) for h, qs in seed_where.items() for q in qs for s in source.positions.get(h, ())]
+        if prm.sentence_seeds:
+            seeds += sentence_seeds(terms, q_sents, source.terms, source.sentences, prm.sentence_dice)
+        found: list[Passage] = []
+        for c in cluster_seeds(seeds, prm.gap):
+            # a cluster smaller than min_seeds / min_terms (a 12-word quotation of few content words) is
+            # examined for verbatim runs only
+            small = c.distinct < prm.min_seeds or c.q1 + sk - c.q0 < prm.min_terms
+            if small and (c.distinct < prm.short_seeds or c.q1 + sk - c.q0 < sk + 1):
+                continue
+            q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + sk, len(terms)) - 1])
+            s_end = min(c.s1 + sk, len(source.terms)) - 1
+            pieces = align(words, source.words, q_chars, (source.terms.starts[c.s0], source.terms.ends[s_end]),
+                           prm.verbatim_words)
+            for a in pieces:
+                if small and not a.verbatim:
+                    continue
+                if prm.sentence_seeds and (a.verbatim or a.similarity < prm.snap_below):
+                    a = self._snap(a, text.text, terms, q_sents, words, source, snap=not a.verbatim)
+                if a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
+                    continue
+                s_span = source.norm.to_original(*a.s_chars)
+                s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
+                s_term = bisect_left(source.terms.starts, a.s_chars[0]) + source.base_term
+                found.append(Passage(
+                    store.manifest.name, doc, info.ref, info.section_at(s_term), a.q_chars, s_range,
+                    a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
+                    (s_range[1] - s_range[0]) / max(1, source.doc_chars),
+                ))
+        return found
 
     def _pack_passages(
         self, store: FingerprintStore, info: DocInfo, doc: int, seeds: list[tuple[int, int]], terms: Terms,
@@ -209,17 +247,21 @@ class Matcher:
         qr, sr = grown
         if snap and self.params.term_share > 0:
             qr, sr = extend_terms(terms, source.terms, qr, sr, self.params.term_chunk, self.params.term_share)
-        q_chars = (terms.starts[qr[0]], _tail(text, terms.ends[qr[1] - 1]))
-        s_chars = (source.terms.starts[sr[0]], _tail(source.norm.text, source.terms.ends[sr[1] - 1]))
+        # never lose the alignment's own ends (words outside the terms, such as a leading "the", included)
+        q_chars = (min(a.q_chars[0], terms.starts[qr[0]]), max(a.q_chars[1], _tail(text, terms.ends[qr[1] - 1])))
+        s_chars = (min(a.s_chars[0], source.terms.starts[sr[0]]),
+                   max(a.s_chars[1], _tail(source.norm.text, source.terms.ends[sr[1] - 1])))
         qa, qb = word_range(words, *q_chars)
         sa, sb = word_range(source.words, *s_chars)
         similarity = Indel.normalized_similarity(words.words[qa:qb], source.words.words[sa:sb])
         grown_a = Alignment((qa, qb), (sa, sb), q_chars, s_chars, similarity, a.verbatim and similarity >= 0.9)
         if a.verbatim and _weight(grown_a) < _weight(a):
             return a  # a verbatim run grown on one side only: the growth explains less of the query than before
+        if a.verbatim and not grown_a.verbatim and qb - qa < self.params.edited_words:
+            return a  # a short quotation grown into a short edited passage: the edited rule's minimum drops it
         return grown_a
 
-    def _source(self, store: FingerprintStore, info: DocInfo, hit_terms: list[int]) -> _Source:
+    def _source(self, store: FingerprintStore, info: DocInfo, hit_terms: list[int], seed_k: int) -> _Source:
         """A candidate's text, normalised, with its terms, words, shingle positions and sentences. A document
         longer than WINDOW_TERMS is processed only around its hits (MARGIN terms either side)."""
         offsets = store.offsets(info.id) if info.terms > WINDOW_TERMS and hit_terms else None
@@ -228,7 +270,7 @@ class Matcher:
             w1 = min(info.terms, max(hit_terms) + MARGIN)
         else:
             w0, w1 = 0, info.terms
-        key = (str(store.path), info.id, w0, w1)
+        key = (str(store.path), info.id, w0, w1, seed_k)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -240,7 +282,7 @@ class Matcher:
         norm = normalize(text[base:end])
         terms = terms_of(norm.text)
         positions: dict[int, list[int]] = defaultdict(list)
-        for pos, h in enumerate(shingle_hashes(terms.terms, store.manifest.k, _key(store))):
+        for pos, h in enumerate(shingle_hashes(terms.terms, seed_k, _key(store))):
             positions[h].append(pos)
         source = _Source(norm, terms, words_of(norm.text), dict(positions), sentence_ranges(norm.text, terms),
                          base, w0, len(text))
@@ -251,16 +293,32 @@ class Matcher:
         return source
 
 
+def _positions(terms: Terms, k: int, key: bytes, blocked: set[int]) -> dict[int, list[int]]:
+    """Query positions of each ``k``-term shingle hash, without shingles touching a blocked term."""
+    where: dict[int, list[int]] = defaultdict(list)
+    for pos, h in enumerate(shingle_hashes(terms.terms, k, key)):
+        if not any(p in blocked for p in range(pos, pos + k)):
+            where[h].append(pos)
+    return where
+
+
 def _weight(a: Alignment) -> float:
     """Query words explained by an alignment: its length in words times its similarity."""
     return (a.q_words[1] - a.q_words[0]) * a.similarity
 
 
-def _best_per_region(passages: list[Passage]) -> list[Passage]:
+def _reportable(p: Passage, prm: MatchParams) -> bool:
+    """Long enough to be reported: a verbatim run of ``verbatim_words`` at ``verbatim_similarity``, or
+    ``edited_words``."""
+    return p.words >= prm.edited_words or (p.words >= prm.verbatim_words and p.similarity >= prm.verbatim_similarity)
+
+
+def _best_per_region(passages: list[Passage], prm: MatchParams) -> list[Passage]:
     """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
-    source must not turn one reused passage into several)."""
+    source must not turn one reused passage into several): a reportable passage before one too short, then
+    the most query words explained (words x similarity)."""
     kept: list[Passage] = []
-    for p in sorted(passages, key=lambda p: -(p.words * p.similarity)):
+    for p in sorted(passages, key=lambda p: (not _reportable(p, prm), -(p.words * p.similarity))):
         if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
             kept.append(p)
     return sorted(kept, key=lambda p: p.q_chars)
@@ -289,6 +347,11 @@ def _merge_close(passages: list[Passage], gap: int) -> list[Passage]:
             continue
         out.append(p)
     return out
+
+
+def _original(text: NormalizedText, folded: tuple[int, int]) -> tuple[int, int]:
+    span = text.to_original(*folded)
+    return span.start, span.end
 
 
 def _key(store: FingerprintStore) -> bytes:

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from screener.commands.corpus import app
+from screener.fingerprint import corpus as lib
 from tests.fragments_support import ONBOARDING, PRICING, write_corpus
 
 runner = CliRunner()
@@ -41,7 +42,7 @@ def test_info_json_lists_manifest_and_documents(built: Path) -> None:
     code, out = run("info", str(built), "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["manifest"]["name"] == "halvorsen" and data["manifest"]["k"] == "3"
+    assert data["manifest"]["name"] == "halvorsen" and data["manifest"]["k"] == str(lib.DEFAULT_K)
     assert sorted(d["id"] for d in data["documents"]) == ["onboarding_checklist.txt", "pricing_minutes.md"]
 
 

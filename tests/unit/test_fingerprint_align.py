@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screener.fingerprint.align import align, cluster_seeds
+from screener.fingerprint.align import align, cluster_seeds, exact_runs
 from screener.fingerprint.sentences import sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import terms_of, words_of
 from tests.fragments_support import PRICING
@@ -110,3 +110,31 @@ def test_merge_close_joins_pieces_of_one_passage_only() -> None:
     assert joined.similarity == pytest.approx((1.0 * 10 + 0.5 * 30) / 40)
     assert other == far
     assert _merge_close([a, b], 0) == [a, b]  # off
+
+
+@pytest.mark.parametrize(("q", "s", "n", "runs"), [
+    pytest.param("a b c d e", "x a b c d e y", 3, [(0, 5, 1, 6)], id="whole-query"),
+    pytest.param("the x the first ninety days", "the first ninety days", 4, [(2, 6, 0, 4)],
+                 id="first-word-recurs-before"),
+    pytest.param("a b c z a b c d", "a b c d", 3, [(0, 3, 0, 3), (4, 8, 0, 4)], id="longest-at-each-start"),
+    pytest.param("a b c", "a b", 2, [(0, 2, 0, 2)], id="source-shorter"),
+    pytest.param("a b c", "c b a", 2, [], id="no-run"),
+    pytest.param("a b", "a b", 0, [], id="zero-length-asked"),
+])
+def test_exact_runs(q: str, s: str, n: int, runs: list[tuple[int, int, int, int]]) -> None:
+    qt, st = tuple(q.split()), tuple(s.split())
+    assert exact_runs(qt, st, (0, len(qt)), (0, len(st)), n) == runs
+
+
+@pytest.mark.parametrize("before", [
+    pytest.param("Notes from the desk and the first", id="first-word-recurs-before"),
+    pytest.param("and the and the and the", id="stray-common-words-before"),
+])
+def test_a_twelve_word_quotation_among_stray_common_words_is_a_verbatim_piece(before: str) -> None:
+    quoted = "the Aurora desk will quote municipal bonds at a spread of eleven basis points"
+    query = f"{before} {quoted} and the weather and the rest"
+    qw, sw = words_of(query), words_of(PRICING)
+    pieces = align(qw, sw, (0, len(query)), (0, len(PRICING)), 12)
+    at = query.index(quoted)
+    assert any(a.verbatim and a.similarity >= 0.9 and a.q_chars[0] <= at and a.q_chars[1] >= at + len(quoted)
+               and a.q_words[1] - a.q_words[0] <= 16 for a in pieces)

@@ -35,8 +35,8 @@ def pack(tmp_path: Path) -> Path:
 def test_manifest_records_parameters_counts_and_digest(index: Path) -> None:
     store = FingerprintStore.open(index)
     m = store.manifest
-    assert (m.format_version, m.k, m.window, m.hash, m.kind, m.role) == (FORMAT_VERSION, 3, 4, "blake2b-64", "index",
-                                                                        "protect")
+    assert (m.format_version, m.k, m.window, m.hash, m.kind, m.role) == (
+        FORMAT_VERSION, corpus.DEFAULT_K, 4, "blake2b-64", "index", "protect")
     assert m.docs == 2 and m.postings > 0 and m.terms > m.postings
     assert len(m.sha256) == 64
     assert store.verify() == []
