@@ -20,7 +20,7 @@ from rich.table import Table
 from screener.commands.common import EXIT_CLEAN, EXIT_FINDINGS, err_console, handled
 from screener.errors import InputError
 from screener.fingerprint.compare import FragmentMatch, compare
-from screener.report.textview import MASK_CH, MASK_MAX, is_hidden
+from screener.record.report.textview import MASK_CH, MASK_MAX, is_hidden
 from screener.text.extract import Limits, extract
 
 out_console = Console(highlight=False, soft_wrap=False)
