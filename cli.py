@@ -24,6 +24,7 @@ from screener.commands import audit as audit_cmd
 from screener.commands import baseline as baseline_cmd
 from screener.commands import config as config_cmd
 from screener.commands import corpus as corpus_cmd
+from screener.commands import exposure as exposure_cmd
 from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
 from screener.commands import rules as rules_cmd
@@ -106,6 +107,7 @@ app.add_typer(rules_cmd.app, name="rules")
 app.command("report")(report_cmd)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
+app.add_typer(exposure_cmd.app, name="exposure")
 app.command("schema")(schema_cmd)
 app.command("serve")(serve_cmd)
 app.command("compare")(compare_cmd)
@@ -152,6 +154,11 @@ def _screener(config: Path | None, policy: str | None, employers: list[str] | No
         return Screener.from_config(cfg, allowlist=allowlist)
 
 
+ExposureLedgerOpt = Annotated[Path | None, typer.Option(
+    "--exposure-ledger", help="Count each submission once in this exposure ledger (SQLite) under its expert id, "
+    "in submitted_at order, and flag or block cumulative leaks (FRG510, EMP290; policy section exposure).")]
+
+
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .md .csv .tsv .html .docx .pptx "
@@ -193,6 +200,7 @@ def scan(
     show_source: Annotated[bool, typer.Option("--show-source", help="In the --report, show copied passages side "
                                                                     "by side with their source (plaintext "
                                                                     "index), shared words highlighted.")] = False,
+    exposure_ledger: ExposureLedgerOpt = None,
 ) -> None:
     """Screen submissions and give each a verdict: allow, redact, flag, block or unscanned.
 
@@ -237,6 +245,12 @@ def scan(
         seconds = time.perf_counter() - started
         if len(results) != len(submissions):  # the engine's contract; never hand back a silent gap
             raise RuntimeError("result count differs from submission count")
+        if exposure_ledger is not None:  # cumulative exposure per expert, in submission-time order
+            from screener.exposure import ExposureLedger, ExposurePolicy
+            from screener.exposure import apply as apply_exposure
+
+            with ExposureLedger(exposure_ledger) as exposure:
+                results = apply_exposure(exposure, results, engine.policy.exposure or ExposurePolicy())
 
         if log is not None:
             for r in results:
@@ -370,6 +384,7 @@ def batch(
     baseline: BaselineOpt = None,
     exit_zero: ExitZeroOpt = False,
     fail_on: FailOnOpt = None,
+    exposure_ledger: ExposureLedgerOpt = None,
 ) -> None:
     """Screen a large batch resumably: parts are written atomically and recorded in a ledger, so a killed run
     started again with the same input and settings screens every submission exactly once.
@@ -393,7 +408,8 @@ def batch(
         _warn_off(plan)
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(_dask_client(dask, workers)) if dask else None
-            run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers, client=client)
+            run = BatchRun(cfg, out_dir, part_size=part_size, workers=workers, client=client,
+                           exposure_ledger=exposure_ledger)
             total = count_submissions(paths, cfg)
             with batch_progress(err_console, total) as (progress, task):
                 summary = run.run(iter_paths(paths, cfg), progress=lambda n: progress.advance(task, n))

@@ -32,6 +32,7 @@ from screener.decide.review import Overrides, apply_overrides
 from screener.detect.base import Detector, NlpResult, ScanInput
 from screener.detect.pii_refine import refine
 from screener.errors import ExtractionError
+from screener.exposure.signals import SignalFinder, exposure_of
 from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
 from screener.nlp import NlpRunner, Progress, load_model
 from screener.provenance import profiles_in_force, run_provenance, with_declared
@@ -96,6 +97,7 @@ class Screener:
         self.detectors = tuple(detectors)
         # Declared employers are free-form names; policy layers are keyed by profile id.
         self._profiles = next((d.profiles for d in self.detectors if hasattr(d, "profiles")), None)
+        self._signals = SignalFinder(self._profiles)
         self.runner = runner
         self.screened_with = run_provenance(config, rules, self.detectors, profiles_in_force(config, self._profiles))
         operators: dict[str, str] = {r.id: r.operator for r in rules.rules if r.operator}
@@ -225,10 +227,13 @@ class Screener:
         """Declared employers' policy, and the policy of every profile that matched, strictest decision wins."""
         return self.policies.for_submission(self._profile_ids(meta), matched_profiles(findings))
 
-    def _detect(self, prep: _Prepared, nlp: NlpResult | None) -> tuple[list[Finding], tuple[str, ...], str | None]:
-        """Findings of every detector, their notes (e.g. a declared employer without a profile), or an error."""
+    def _detect(self, prep: _Prepared, nlp: NlpResult | None, evidence: list[object] | None = None
+                ) -> tuple[list[Finding], tuple[str, ...], str | None]:
+        """Findings of every detector, their notes (e.g. a declared employer without a profile), or an error.
+        Detectors' side-channel data (``ScanInput.evidence``) goes to ``evidence``."""
         assert prep.folded is not None
-        item = ScanInput(prep.folded, nlp, prep.submission.metadata, self._employers(prep.submission.metadata))
+        item = ScanInput(prep.folded, nlp, prep.submission.metadata, self._employers(prep.submission.metadata),
+                         evidence if evidence is not None else [])
         findings: list[Finding] = []
         notes: list[str] = []
         for detector in self.detectors:
@@ -283,7 +288,8 @@ class Screener:
 
     def _screen(self, prep: _Prepared, nlp: NlpResult | None) -> ScreenResult:
         assert prep.text is not None
-        findings, notes, error = self._detect(prep, nlp)
+        evidence: list[object] = []
+        findings, notes, error = self._detect(prep, nlp, evidence)
         if error is not None:
             return self._unscanned(prep, error)
         findings_sorted = tuple(f.located(prep.text) for f in
@@ -313,7 +319,8 @@ class Screener:
         verdict, reasons = policy.hold_missing(result.verdict, result.reasons, self._missing_profiles(meta))
         result = replace(result, verdict=verdict, reasons=reasons)
         acted = [d.finding for d in result.decisions if d.action is not Action.ALLOW]
-        return replace(result, redacted_text=self.redactor.redact(prep.text, acted))
+        return replace(result, redacted_text=self.redactor.redact(prep.text, acted),
+                       exposure=exposure_of(prep.folded, evidence, self._signals))
 
     def fails(self, result: ScreenResult) -> bool:
         """Whether a result fails the run under the policy in force for it (UNSCANNED always fails)."""

@@ -12,7 +12,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from screener.exposure.signals import Exposure
 
 RESULT_SCHEMA = "screener-result/1"
 
@@ -339,6 +342,8 @@ class ScreenResult:
     screened_with: ScreenedWith | None = None
     # The named parts of the screened text, (name, start, end) in order; empty for plain text.
     parts: tuple[tuple[str, int, int], ...] = ()
+    # What this submission adds to its expert's cumulative exposure (screener.exposure); never serialised.
+    exposure: Exposure | None = field(default=None, compare=False, repr=False)
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -92,6 +92,11 @@ def show(
         console = Console(highlight=False)
         console.print(policy_table(effective))
         console.print(f"layers: {shown(', '.join(effective.layers)) or '(none)'}")
+        if effective.exposure is not None:  # cumulative exposure per expert (screener.exposure)
+            x = effective.exposure
+            console.print(f"exposure: {x.action.value} when one expert covers > {x.coverage} or > {x.words} words "
+                          f"of a protected document (FRG510), or weak signals of an employer reach "
+                          f"{x.employer_score} (EMP290)")
         layered = {name.split(":", 1)[1] for name in effective.layers if name.startswith("employer:")}
         for emp in employer or ():
             if emp not in layered:

@@ -21,7 +21,15 @@ from screener.record.report.terminal import plain, shown
 from screener.ruleset.employers import load_profiles
 from screener.ruleset.lint import lint
 from screener.ruleset.loader import RuleSet, load_rules
-from screener.ruleset.schema import AnyRule, EmployerRule, EntropyRule, HiddenTextRule, PresidioRule, RegexRule
+from screener.ruleset.schema import (
+    AnyRule,
+    EmployerRule,
+    EntropyRule,
+    ExposureRule,
+    HiddenTextRule,
+    PresidioRule,
+    RegexRule,
+)
 
 app = typer.Typer(help="Inspect and check rule packs and employer profiles.", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -61,6 +69,8 @@ def _how(rule: AnyRule) -> str:
         return f"presidio {rule.recognizer}"
     if isinstance(rule, HiddenTextRule):
         return "hidden: " + ", ".join(rule.carriers)
+    if isinstance(rule, ExposureRule):
+        return f"exposure across submissions: {rule.measure}"
     return rule.kind
 
 

@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from screener.errors import RuleError
+from screener.exposure.policy import ExposurePolicy
 from screener.model import VERDICT_SEVERITY, Action, Category, Decision, Finding, Verdict
 from screener.ruleset.loader import load_yaml, validate
 
@@ -81,6 +82,8 @@ class Policy(BaseModel):
     # A declared former employer with no profile: its identifiers could not be checked, so the submission is
     # held (flag) or blocked; never released.
     missing_profile: Literal[Action.FLAG, Action.BLOCK] = Action.FLAG
+    # Cumulative exposure per expert (screener.exposure); None: the defaults of ExposurePolicy.
+    exposure: ExposurePolicy | None = None
     # The layers merged into this policy, most general first (empty for a policy read from one file).
     layers: tuple[str, ...] = Field(default=(), exclude=True)
 
@@ -108,6 +111,8 @@ class Policy(BaseModel):
         }
         if self.missing_profile is not Action.FLAG:  # the default keeps the digests of existing policies
             body["missing_profile"] = self.missing_profile.value
+        if self.exposure is not None:
+            body["exposure"] = self.exposure.model_dump(mode="json")
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
     @property

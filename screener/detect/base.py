@@ -7,7 +7,7 @@ whose spans point into the ORIGINAL text (use ``NormalizedText.to_original``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from screener.model import Finding, Metadata
@@ -48,6 +48,24 @@ class NlpResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceHit:
+    """A passage of a submission shared with one protected document, whether or not it is a finding (a match
+    too short or too loose for a rule still counts towards an expert's cumulative exposure).
+
+    ``span``: ORIGINAL offsets in the submission; ``source``: ORIGINAL character range in the document, whose
+    length is ``doc_chars``; ``words``: submission words in the passage. Offsets and ids only, never text.
+    """
+
+    corpus: str
+    reference: str
+    span: tuple[int, int]
+    source: tuple[int, int]
+    doc_chars: int
+    words: int
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class ScanInput:
     """What every detector reads for one submission.
 
@@ -59,6 +77,8 @@ class ScanInput:
     nlp: NlpResult | None
     metadata: Metadata
     employers: tuple[str, ...] = ()
+    # Side channel filled by detectors with data that is not a finding on its own (SourceHit, ...).
+    evidence: list[object] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screener.config import ScreenerConfig
-from screener.detect.base import Detector, ScanInput
+from screener.detect.base import Detector, ScanInput, SourceHit
 from screener.fingerprint.corpus import open_store
 from screener.fingerprint.match import Matcher, MatchParams, Passage
 from screener.fingerprint.store import FingerprintStore
@@ -105,8 +105,16 @@ class FragmentDetector:
     def detect(self, item: ScanInput) -> Iterator[Finding]:
         """FRG5xx findings of ``item``. Raises StoreError (E413 unreadable, E417 differs from its build) when
         a store part this submission reads is damaged: the engine makes the submission UNSCANNED, never
-        "no matches"."""
-        for p in self.matcher.match(item.text):
+        "no matches". Every index passage and seed cluster, findings or not, goes to ``item.evidence`` as a
+        SourceHit (cumulative exposure)."""
+        weak: list[Passage] = []
+        passages = self.matcher.match(item.text, weak=weak)
+        for p in (*passages, *weak):
+            if p.s_chars is not None and p.coverage > 0:  # both sides already in original offsets
+                item.evidence.append(SourceHit(p.store, p.ref, p.q_chars, p.s_chars,
+                                               round((p.s_chars[1] - p.s_chars[0]) / p.coverage), p.words,
+                                               round(p.similarity, 4)))
+        for p in passages:
             rule = self.classify(p)
             if rule is None:
                 continue

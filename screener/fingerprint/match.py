@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import Indel
 
 from screener.errors import StoreError
-from screener.fingerprint.align import Alignment, align, cluster_seeds, word_range
+from screener.fingerprint.align import Alignment, Cluster, align, cluster_seeds, word_range
 from screener.fingerprint.sentences import extend, extend_terms, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
 from screener.fingerprint.store import DocInfo, FingerprintStore
@@ -104,13 +104,20 @@ class Matcher:
         self._cache_size = cache
         self._lock = threading.Lock()
 
-    def match(self, text: NormalizedText, only: frozenset[str] | None = None) -> list[Passage]:
+    def match(self, text: NormalizedText, only: frozenset[str] | None = None,
+              weak: list[Passage] | None = None) -> list[Passage]:
         """Passages of ``text`` shared with the protected stores, both sides in ORIGINAL character offsets:
         ``q_chars`` into ``text.original``, ``s_chars`` into the source document's text (indexes only).
         ``only`` restricts the protected documents examined to these ids, whatever their fingerprint hits
         (text alignment of given pairs). Sorted by query range, then document id and store name.
 
+        ``weak``, when given, receives (also in original offsets) what fell short of a passage in index stores:
+        seed clusters too small to be examined or that gave no passage (at least two seeds; ``kind`` "seeds",
+        ``similarity`` the share of the cluster's query terms that are seeds) and alignments under
+        ``min_words`` or ``min_similarity`` (``kind`` "index"); cumulative exposure reads them.
+
         Raises StoreError when a store part read is damaged (E413, E417) or a pack has no key (E416)."""
+        first_weak = len(weak) if weak is not None else 0
         terms = terms_of(text.text)
         words = words_of(text.text)
         blocked: set[int] = set()
@@ -121,13 +128,15 @@ class Matcher:
                 blocked.update(range(lo, hi))
         out: list[Passage] = []
         for store in self.protect:
-            out.extend(self._match_store(store, text, terms, words, blocked, only))
+            out.extend(self._match_store(store, text, terms, words, blocked, only, weak))
         out = [replace(p, q_chars=_original(text, p.q_chars)) for p in out]
+        if weak is not None:
+            weak[first_weak:] = [replace(p, q_chars=_original(text, p.q_chars)) for p in weak[first_weak:]]
         return sorted(out, key=lambda p: (p.q_chars, p.ref, p.store))
 
     def _match_store(
         self, store: FingerprintStore, text: NormalizedText, terms: Terms, words: Words, blocked: set[int],
-        only: frozenset[str] | None = None,
+        only: frozenset[str] | None = None, weak: list[Passage] | None = None,
     ) -> list[Passage]:
         m, prm = store.manifest, self.params
         where = _positions(terms, m.k, _key(store), blocked)
@@ -162,12 +171,12 @@ class Matcher:
                 q_sents = [r for r in sentence_ranges(text.text, terms) if not blocked.intersection(range(*r))]
             found: list[Passage] = []
             # seeds of seed_k terms first; where they give nothing reportable, the store's own (shorter) shingles
-            for k in dict.fromkeys((prm.seed_k or m.k, m.k)):
+            for n, k in enumerate(dict.fromkeys((prm.seed_k or m.k, m.k))):
                 if k not in seed_where:
                     seed_where[k] = where if k == m.k else _positions(terms, k, _key(store), blocked)
                 source = self._source(store, info, [s for _, s in hits[doc]], k)
                 found = self._index_passages(store, info, doc, source, seed_where[k], k, text, terms, words,
-                                             q_sents or [])
+                                             q_sents or [], weak if n == 0 else None)
                 if k != (prm.seed_k or m.k):  # the fall-back: only close passages (short seeds are noisier)
                     found = [p for p in found if p.similarity >= prm.fallback_similarity]
                 if any(_reportable(p, prm) for p in found):
@@ -178,8 +187,10 @@ class Matcher:
     def _index_passages(
         self, store: FingerprintStore, info: DocInfo, doc: int, source: _Source, seed_where: dict[int, list[int]],
         sk: int, text: NormalizedText, terms: Terms, words: Words, q_sents: list[tuple[int, int]],
+        weak: list[Passage] | None = None,
     ) -> list[Passage]:
-        """Aligned passages of one indexed document, from seeds of ``sk``-term shingles and sentence seeds."""
+        """Aligned passages of one indexed document, from seeds of ``sk``-term shingles and sentence seeds; what
+        falls short of a passage goes to ``weak`` when given (see ``match``)."""
         prm = self.params
         seeds = [(q, s) for h, qs in seed_where.items() for q in qs for s in source.positions.get(h, ())]
         if prm.sentence_seeds:
@@ -189,7 +200,10 @@ class Matcher:
             # a cluster smaller than min_seeds / min_terms (a 12-word quotation of few content words) is
             # examined for verbatim runs only
             small = c.distinct < prm.min_seeds or c.q1 + sk - c.q0 < prm.min_terms
+            before = len(found)
             if small and (c.distinct < prm.short_seeds or c.q1 + sk - c.q0 < sk + 1):
+                if weak is not None and c.distinct >= 2:
+                    weak.append(_seed_passage(store.manifest.name, doc, info, c, terms, words, source, sk))
                 continue
             q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + sk, len(terms)) - 1])
             s_end = min(c.s1 + sk, len(source.terms)) - 1
@@ -200,16 +214,19 @@ class Matcher:
                     continue
                 if prm.sentence_seeds and (a.verbatim or a.similarity < prm.snap_below):
                     a = self._snap(a, text.text, terms, q_sents, words, source, snap=not a.verbatim)
-                if a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words:
+                short = a.similarity < prm.min_similarity or a.q_words[1] - a.q_words[0] < prm.min_words
+                if short and weak is None:
                     continue
                 s_span = source.norm.to_original(*a.s_chars)
                 s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
                 s_term = bisect_left(source.terms.starts, a.s_chars[0]) + source.base_term
-                found.append(Passage(
+                (weak if short and weak is not None else found).append(Passage(
                     store.manifest.name, doc, info.ref, info.section_at(s_term), a.q_chars, s_range,
                     a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
                     (s_range[1] - s_range[0]) / max(1, source.doc_chars),
                 ))
+            if small and weak is not None and len(found) == before and c.distinct >= 2:
+                weak.append(_seed_passage(store.manifest.name, doc, info, c, terms, words, source, sk))
         return found
 
     def _pack_passages(
@@ -300,6 +317,20 @@ def _positions(terms: Terms, k: int, key: bytes, blocked: set[int]) -> dict[int,
         if not any(p in blocked for p in range(pos, pos + k)):
             where[h].append(pos)
     return where
+
+
+def _seed_passage(store: str, doc: int, info: DocInfo, c: Cluster, terms: Terms, words: Words, source: _Source,
+                  k: int) -> Passage:
+    """A seed cluster too small for a passage, as a Passage of kind "seeds" (exposure evidence only)."""
+    q_end = min(c.q1 + k, len(terms)) - 1
+    q_chars = (terms.starts[c.q0], terms.ends[q_end])
+    s_end = min(c.s1 + k, len(source.terms)) - 1
+    s_span = source.norm.to_original(source.terms.starts[c.s0], source.terms.ends[s_end])
+    s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
+    n_words = sum(1 for st in words.starts if q_chars[0] <= st < q_chars[1])
+    return Passage(store, doc, info.ref, info.section_at(c.s0 + source.base_term), q_chars, s_range, n_words,
+                   min(1.0, c.distinct / max(1, q_end + 1 - c.q0)), c.seeds, "seeds",
+                   (s_range[1] - s_range[0]) / max(1, source.doc_chars))
 
 
 def _weight(a: Alignment) -> float:

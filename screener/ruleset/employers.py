@@ -72,6 +72,10 @@ class EmployerProfile(_Strict):
     reference_formats: tuple[IdFormat, ...] = ()
     employee_id_formats: tuple[IdFormat, ...] = ()
     context: tuple[str, ...] = ()
+    # Weak signals: harmless one by one, telling together across an expert's submissions (screener.exposure).
+    locations: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
+    deal_types: tuple[str, ...] = ()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -143,8 +143,16 @@ class HiddenTextRule(_RuleBase):
     score: float = Field(ge=0.0, le=1.0)
 
 
-EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer", "fingerprint", "hidden")
-AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule | FingerprintRule | HiddenTextRule
+class ExposureRule(_RuleBase):
+    """Cumulative exposure of one expert across submissions (``screener.exposure``): ``measure`` says what
+    adds up; the thresholds and the action are in the policy's ``exposure:`` section."""
+
+    kind: Literal["exposure"]
+    measure: Literal["coverage", "employer-signals"]
+
+
+EXTRA_KINDS: tuple[str, ...] = ("entropy", "employer", "fingerprint", "hidden", "exposure")
+AnyRule = PresidioRule | RegexRule | EntropyRule | EmployerRule | FingerprintRule | HiddenTextRule | ExposureRule
 
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

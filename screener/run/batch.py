@@ -58,12 +58,18 @@ def _engine(config_json: str):  # type: ignore[no-untyped-def]
     return engine
 
 
-def screen_part(config_json: str, items: list[Submission]) -> list[str]:
-    """Screen one part; return one ``screener-result/1`` JSON line per submission, in order."""
+def screen_part(config_json: str, items: list[Submission], exposure: bool = False) -> list[str]:
+    """Screen one part; return one ``screener-result/1`` JSON line per submission, in order (with ``exposure``,
+    each line also carries the submission's exposure for the driver's ledger: screener.exposure.transport)."""
     engine = _engine(config_json)
     if in_worker():  # the kernel's backstop under the engine's cooperative checks
         limit_cpu(sum(engine.budget_of(item).cpu_seconds for item in items) + 60)
-    lines = [result_line(r) for r in engine.screen_many(items)]
+    if exposure:
+        from screener.exposure.transport import with_exposure
+
+        lines = [with_exposure(r) for r in engine.screen_many(items)]
+    else:
+        lines = [result_line(r) for r in engine.screen_many(items)]
     if len(lines) != len(items):
         raise RuntimeError("result count differs from submission count")
     return lines
@@ -155,9 +161,11 @@ def _sha(path: Path) -> str:
 
 class BatchRun:
     def __init__(self, config: ScreenerConfig, out_dir: Path, part_size: int = 500, workers: int = 1,
-                 client: Any = None, in_flight: int | None = None) -> None:
+                 client: Any = None, in_flight: int | None = None, exposure_ledger: Path | None = None) -> None:
         """``workers`` > 1: a local process pool; ``client``: a ``distributed.Client`` that screens the parts,
-        at most ``in_flight`` of them at once."""
+        at most ``in_flight`` of them at once. ``exposure_ledger``: each finished part's exposure is recorded
+        there on this process (the driver), and after the run the results it changes (FRG510, EMP290, in
+        submitted_at order) go to ``exposure.jsonl``, which ``merge`` and the verdict counts apply."""
         self.config = config
         self.config_json = config.model_dump_json()
         self.out_dir = Path(out_dir)
@@ -165,11 +173,21 @@ class BatchRun:
         self.workers = max(1, workers)
         self.client = client
         self.in_flight = in_flight
+        self.exposure_ledger = exposure_ledger
+        self._exposure: Any = None
 
     def part_path(self, part: int) -> Path:
         return self.out_dir / f"part-{part:06d}.jsonl"
 
+    @property
+    def overlay_path(self) -> Path:
+        return self.out_dir / "exposure.jsonl"
+
     def _write(self, ledger: Ledger, part: int, items: list[Submission], lines: list[str]) -> None:
+        if self._exposure is not None:  # recorded before the part counts as done: a resumed part records again,
+            from screener.exposure.transport import record_lines  # which the exposure ledger ignores
+
+            lines = record_lines(self._exposure, lines)
         path = self.part_path(part)
         with atomic_writer(path) as handle:
             handle.writelines(line + "\n" for line in lines)
@@ -202,10 +220,19 @@ class BatchRun:
                         continue
                 yield part, chunk
 
+        if self.exposure_ledger is not None:
+            from screener.exposure.ledger import ExposureLedger
+
+            self._exposure = ExposureLedger(self.exposure_ledger)
         try:
             self._execute(ledger, pending(), progress)
+            if self._exposure is not None:
+                self._apply_exposure(counts["parts"])
         finally:
             ledger.close()
+            if self._exposure is not None:
+                self._exposure.close()
+                self._exposure = None
         parts = counts["parts"]
         return BatchSummary(parts, counts["skipped"], counts["total"], time.perf_counter() - started,
                             self.verdicts(parts))
@@ -222,7 +249,7 @@ class BatchRun:
         if self.workers == 1:
             for part, chunk in todo:
                 try:
-                    lines = screen_part(self.config_json, chunk)
+                    lines = screen_part(self.config_json, chunk, self._exposure is not None)
                 except ScreenerError:
                     raise
                 except Exception as exc:
@@ -253,7 +280,8 @@ class BatchRun:
                 pool = _pool(self.workers, self.config)
                 for _ in range(len(window)):  # parts the old pool finished keep their results
                     q, d, g = window.popleft()
-                    window.append((q, d, g if _succeeded(g) else pool.submit(screen_part, self.config_json, d)))
+                    window.append((q, d, g if _succeeded(g) else pool.submit(screen_part, self.config_json, d,
+                                                                                  self._exposure is not None)))
             except ScreenerError:
                 raise
             except Exception as exc:
@@ -264,7 +292,8 @@ class BatchRun:
 
         try:
             for part, chunk in todo:
-                window.append((part, chunk, pool.submit(screen_part, self.config_json, chunk)))
+                window.append((part, chunk, pool.submit(screen_part, self.config_json, chunk,
+                                                        self._exposure is not None)))
                 if len(window) >= 2 * self.workers:
                     settle()
             while window:
@@ -290,7 +319,8 @@ class BatchRun:
 
         try:
             for part, chunk in todo:
-                window.append((part, chunk, self.client.submit(screen_part, self.config_json, chunk, pure=False)))
+                window.append((part, chunk, self.client.submit(screen_part, self.config_json, chunk,
+                                                               self._exposure is not None, pure=False)))
                 if len(window) >= limit:
                     p, c, f = window.popleft()
                     finished(p, c, lines_of(p, c, f))
@@ -305,11 +335,27 @@ class BatchRun:
             p, c, f = window.popleft()
             finished(p, c, lines_of(p, c, f))
 
-    def results(self, parts: int) -> Iterator[dict[str, object]]:
+    def _apply_exposure(self, parts: int) -> None:
+        from screener.exposure.policy import ExposurePolicy
+        from screener.exposure.transport import overlay
+        from screener.model import ScreenResult
+        from screener.decide.policy import Policy
+
+        policy = Policy.load(self.config.policy_file()).exposure or ExposurePolicy()
+        results = (ScreenResult.from_json(line) for line in self._lines(parts, overlay=False))
+        overlay(self._exposure, results, policy, self.overlay_path)
+
+    def _lines(self, parts: int, overlay: bool = True) -> Iterator[str]:
+        from screener.exposure.transport import lines_with_overlay, read_overlay
+
+        replacements = read_overlay(self.overlay_path) if overlay else {}
         for part in range(parts):
             with self.part_path(part).open(encoding="utf-8") as handle:
-                for line in handle:
-                    yield json.loads(line)
+                yield from lines_with_overlay(handle, replacements)
+
+    def results(self, parts: int) -> Iterator[dict[str, object]]:
+        for line in self._lines(parts):
+            yield json.loads(line)
 
     def verdicts(self, parts: int) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -321,11 +367,9 @@ class BatchRun:
     def merge(self, parts: int, target: Path) -> int:
         n = 0
         with atomic_writer(target) as out:
-            for part in range(parts):
-                with self.part_path(part).open(encoding="utf-8") as handle:
-                    for line in handle:
-                        out.write(line)
-                        n += 1
+            for line in self._lines(parts):
+                out.write(line)
+                n += 1
         return n
 
 

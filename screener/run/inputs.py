@@ -32,6 +32,7 @@ from screener.safe_text import utf8_clean
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf",
                                ".pptx", ".xlsx", ".eml", ".csv", ".tsv"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+SUBMITTED_AT = "submitted_at"  # a record's submission time (ISO 8601), kept as metadata, never screened
 
 
 def _display(path: Path) -> str:
@@ -49,10 +50,12 @@ def _metadata(record: dict[str, Any], cfg: ScreenerConfig, source: str, employer
     if not isinstance(declared, list):
         declared = []
     expert = record.get(cfg.expert_field)
+    when = record.get(SUBMITTED_AT)  # submission time, for the exposure ledger's order (metadata, not text)
     return Metadata.of(
         expert_id=utf8_clean(str(expert)) if expert is not None else None,
         employers=tuple(dict.fromkeys([*(utf8_clean(str(e)) for e in declared), *employers])),
         source=source,
+        extra={SUBMITTED_AT: when} if isinstance(when, str | int | float) and not isinstance(when, bool) else None,
     )
 
 
@@ -60,7 +63,7 @@ def _extra_fields(record: dict[str, Any], cfg: ScreenerConfig, text_field: str) 
     """The record's other string and number fields (a ``title``, a ``ref``), as ``name: value`` paragraphs to
     screen after the text, in record order; "" when there is none. Objects, lists, booleans and nulls are
     neither screened nor kept."""
-    skip = {cfg.id_field, cfg.expert_field, cfg.employers_field, text_field}
+    skip = {cfg.id_field, cfg.expert_field, cfg.employers_field, text_field, SUBMITTED_AT}
     parts = [f"{k}: {v}" for k, v in record.items()
              if k not in skip and isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip()]
     return "".join(f"\n\n{p}" for p in parts)

@@ -27,6 +27,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from screener.exposure.picture import trend
 from screener.model import CATEGORY_PREFIX, Category, Finding, ScreenResult, Verdict, text_sha256
 from screener.record.report.jsonl import atomic_writer
 from screener.record.report.sidebyside import side_by_side
@@ -49,6 +50,7 @@ class FindingView:
     evidence: tuple[tuple[str, str], ...]
     own: Markup | None  # the submission's words, for side-by-side fragment views
     source: Markup | None  # the aligned source passage (show_source only), shared words highlighted
+    trend: Any = None  # screener.exposure.picture.Trend: cumulative exposure over time (FRG510, EMP290)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def _views(results: Sequence[ScreenResult], texts: Mapping[str, str] | None, rul
                     source = visible(found)
             fviews.append(FindingView(a, d, rule_anchor.get(f.rule_id), rule.name if rule else None,
                                       rule.docs.what if rule else None, rule.docs.remedy if rule else None,
-                                      _evidence(f), own, source))
+                                      _evidence(f), own, source, trend(f.rule_id, f.evidence.note)))
         counts = Counter(f.category.value for f in r.findings)
         classes = " ".join([f"v-{r.verdict.value}", *(f"c-{c}" for c in sorted(counts))])
         views.append(SubmissionView(
