@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import pytest
 
 from screener.config import ScreenerConfig
@@ -17,3 +20,13 @@ def engine(config: ScreenerConfig):  # type: ignore[no-untyped-def]
     from screener.engine import Screener
 
     return Screener.from_config(config)
+
+
+@pytest.fixture(params=[0o022, 0o000], ids=["umask-022", "umask-000"])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Run the test under each process umask (files the tool writes must not depend on it)."""
+    old = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(old)

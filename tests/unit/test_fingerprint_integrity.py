@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -157,15 +155,6 @@ def test_read_errors_after_opening_are_coded_store_errors(tmp_path: Path) -> Non
 
 
 # -- file modes -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(params=[0o022, 0o000], ids=["umask-022", "umask-000"])
-def umask(request: pytest.FixtureRequest) -> Iterator[int]:
-    old = os.umask(request.param)
-    try:
-        yield request.param
-    finally:
-        os.umask(old)
 
 
 def _mode(path: Path) -> int:
