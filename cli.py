@@ -37,9 +37,11 @@ from screener.commands.options import (
     ExtendSelectOpt,
     FailOnOpt,
     IgnoreOpt,
+    ProfilesOpt,
     SelectOpt,
     exit_code,
     fails,
+    profile_overrides,
     selection_overrides,
 )
 from screener.commands.report import report as report_cmd
@@ -183,6 +185,7 @@ def scan(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    profiles: ProfilesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here (matched text "
                                                                  "masked). Example: --report report.html")] = None,
@@ -227,7 +230,8 @@ def scan(
             raise ConfigError(f"--json and --format {fmt.value} disagree; give one", code="E101")
         fmt = Format.json if as_json else fmt
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist, no_employers,
-                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
+                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline),
+                           **profile_overrides(profiles))
         submissions = list(iter_inputs(paths, engine.config))
         results = []
         started = time.perf_counter()
@@ -265,10 +269,10 @@ def scan(
             if show_source and lookup is None:
                 err_console.print("--show-source: no plaintext index among --corpus; showing source document and "
                                   "section only")
-            from screener.ruleset.employers import load_profiles
+            from screener.ruleset.employers import load_configured
 
             write_report(report, results, load_texts(paths, engine.config), engine.rules, show_source=show_source,
-                         source_lookup=lookup, profiles=load_profiles(engine.config.rules_dir / "employers"))
+                         source_lookup=lookup, profiles=load_configured(engine.config))
         if out is not None:
             with atomic_writer(out) as handle:
                 for r in results:
@@ -320,6 +324,7 @@ def redact(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    profiles: ProfilesOpt = None,
     select: SelectOpt = None,
     extend_select: ExtendSelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -338,7 +343,8 @@ def redact(
         from screener.record.report.terminal import shown
 
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, None, no_employers,
-                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
+                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline),
+                           **profile_overrides(profiles))
         subs = list(iter_inputs([file], engine.config))
         if len(subs) != 1 or file.is_dir():
             err_console.print("error [E200] redact takes exactly one text file")
@@ -378,6 +384,7 @@ def batch(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    profiles: ProfilesOpt = None,
     select: SelectOpt = None,
     extend_select: ExtendSelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -403,7 +410,8 @@ def batch(
         from screener.run.inputs import iter_paths
 
         cfg = _config(config, policy, employer, all_employers, corpus, model, rules, no_employers, no_corpus,
-                      **selection_overrides(select, extend_select, ignore, baseline))
+                      **selection_overrides(select, extend_select, ignore, baseline),
+                      **profile_overrides(profiles))
         plan = planned_provenance(cfg)
         _warn_off(plan)
         with contextlib.ExitStack() as stack:
