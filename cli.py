@@ -24,6 +24,7 @@ from screener.commands import audit as audit_cmd
 from screener.commands import baseline as baseline_cmd
 from screener.commands import config as config_cmd
 from screener.commands import corpus as corpus_cmd
+from screener.commands import employers as employers_cmd
 from screener.commands import exposure as exposure_cmd
 from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
@@ -106,6 +107,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(employers_cmd.app, name="employers")
 app.command("report")(report_cmd)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
