@@ -82,3 +82,31 @@ def check(targets: Annotated[list[Path] | None, typer.Argument(
         if invalid:
             raise typer.Exit(EXIT_USAGE)
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
+
+
+@app.command("import")
+def import_(source: Annotated[Path, typer.Argument(metavar="FILE.csv|FILE.xlsx", help="Spreadsheet: a header row "
+                                                   "of field names, values below (several per cell with ';' or "
+                                                   "line breaks).")],
+            profile_id: Annotated[str, typer.Option("--id", help="Profile id, e.g. brackenridge.")],
+            out: OutOpt = None) -> None:
+    """Build a profile from a spreadsheet, one column per field; report what was rejected and why.
+    Exit 0 when everything was taken, 1 when some values were rejected, 2 when no valid profile resulted.
+
+    Example: screener employers import brackenridge.xlsx --id brackenridge --out my-profiles/brackenridge.yaml
+    """
+    with handled():
+        from screener.ruleset.profile_import import import_rows, read_rows
+        from screener.ruleset.profile_template import ID_PATTERN
+
+        if not ID_PATTERN.match(profile_id):
+            raise ConfigError(f"profile id {profile_id!r}: use lower-case letters, digits and hyphens", code="E120")
+        result = import_rows(read_rows(source), profile_id)
+        for line in result.rejected:
+            err_console.print(f"rejected {shown(line)}", soft_wrap=True)
+        err_console.print(f"{result.accepted} value{'s' if result.accepted != 1 else ''} imported, "
+                          f"{len(result.rejected)} rejected")
+        if result.profile is None:
+            raise typer.Exit(EXIT_USAGE)
+        _write(result.yaml_text, out)
+        raise typer.Exit(EXIT_FINDINGS if result.rejected else EXIT_CLEAN)
