@@ -95,3 +95,12 @@ def test_check_id_must_match_file_name(tmp_path: Path) -> None:
     f.write_text(HEAD.format(id="quillfeather"), encoding="utf-8")
     result = runner.invoke(app, ["check", str(f)])
     assert result.exit_code == 1 and "must match the file name" in result.stdout
+
+
+def test_every_field_documented() -> None:
+    from screener.ruleset.employers import EmployerProfile
+
+    doc = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
+    for name in EmployerProfile.model_fields:
+        key = "schema" if name == "schema_" else name
+        assert f"`{key}`" in doc, key
