@@ -148,6 +148,8 @@ def lint_file(path: Path) -> LintResult:
             flagged.add(key)
     profile, errors = validate(EmployerProfile, data, lines, path)
     # Schema errors on a field already explained are not repeated; any other makes the file invalid.
+    if "legal_names" not in data:  # display_name defaults to the first legal name: one missing field, one error
+        flagged.add("display_name")
     formats_flagged = bool(flagged & set(FORMAT_FIELDS))  # the schema reports formats at the top level
     result.invalid.extend(e for e in errors if _field_of(e, path) not in flagged
                           and not (formats_flagged and "error, format " in e))

@@ -113,3 +113,25 @@ def test_cli_duplicate_profile_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "duplicate profile id quillfeather" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_redact_with_profiles(tmp_path: Path) -> None:
+    own = _dir(tmp_path, "own")
+    sub = tmp_path / "note.txt"
+    sub.write_text(TEXT, encoding="utf-8")
+    with_own = runner.invoke(app, ["redact", str(sub), "--no-corpus", "--profiles", str(own)])
+    assert "FeatherVault" not in with_own.stdout and "EMPLOYER" in with_own.stdout, with_own.output
+    bundled = runner.invoke(app, ["redact", str(sub), "--no-corpus"])
+    assert "EMPLOYER" not in bundled.stdout, bundled.output
+
+
+def test_cli_batch_with_profiles(tmp_path: Path) -> None:
+    own = _dir(tmp_path, "own")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "note.txt").write_text(TEXT, encoding="utf-8")
+    merged = tmp_path / "all.jsonl"
+    result = runner.invoke(app, ["batch", str(inputs), "--out-dir", str(tmp_path / "out"), "--merge", str(merged),
+                                 "--no-corpus", "--profiles", str(own)])
+    assert result.exit_code in (0, 1), result.output
+    assert "quillfeather" in merged.read_text(encoding="utf-8")
