@@ -135,3 +135,12 @@ def test_cli_batch_with_profiles(tmp_path: Path) -> None:
                                  "--no-corpus", "--profiles", str(own)])
     assert result.exit_code in (0, 1), result.output
     assert "quillfeather" in merged.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("given", ["object", "mapping"])
+def test_from_config_with_config_and_profiles(given: str) -> None:
+    data = {"schema": "screener-employer/1", "id": "quillfeather", "legal_names": ["Quillfeather Analytics Ltd"],
+            "systems": ["FeatherVault"]}
+    own = EmployerProfile.model_validate(data) if given == "object" else data
+    engine = Screener.from_config(ScreenerConfig(packs=("employers",), corpora=()), profiles=[own])
+    assert any(f.evidence.employer == "quillfeather" for f in engine.screen(TEXT).findings)
