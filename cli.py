@@ -24,6 +24,7 @@ from screener.commands import audit as audit_cmd
 from screener.commands import baseline as baseline_cmd
 from screener.commands import config as config_cmd
 from screener.commands import corpus as corpus_cmd
+from screener.commands import employers as employers_cmd
 from screener.commands import exposure as exposure_cmd
 from screener.commands import policy as policy_cmd
 from screener.commands import review as review_cmd
@@ -37,9 +38,11 @@ from screener.commands.options import (
     ExtendSelectOpt,
     FailOnOpt,
     IgnoreOpt,
+    ProfilesOpt,
     SelectOpt,
     exit_code,
     fails,
+    profile_overrides,
     selection_overrides,
 )
 from screener.commands.report import report as report_cmd
@@ -104,6 +107,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(employers_cmd.app, name="employers")
 app.command("report")(report_cmd)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
@@ -183,6 +187,7 @@ def scan(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    profiles: ProfilesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here (matched text "
                                                                  "masked). Example: --report report.html")] = None,
@@ -227,7 +232,8 @@ def scan(
             raise ConfigError(f"--json and --format {fmt.value} disagree; give one", code="E101")
         fmt = Format.json if as_json else fmt
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, allowlist, no_employers,
-                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
+                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline),
+                           **profile_overrides(profiles))
         submissions = list(iter_inputs(paths, engine.config))
         results = []
         started = time.perf_counter()
@@ -265,10 +271,10 @@ def scan(
             if show_source and lookup is None:
                 err_console.print("--show-source: no plaintext index among --corpus; showing source document and "
                                   "section only")
-            from screener.ruleset.employers import load_profiles
+            from screener.ruleset.employers import load_configured
 
             write_report(report, results, load_texts(paths, engine.config), engine.rules, show_source=show_source,
-                         source_lookup=lookup, profiles=load_profiles(engine.config.rules_dir / "employers"))
+                         source_lookup=lookup, profiles=load_configured(engine.config))
         if out is not None:
             with atomic_writer(out) as handle:
                 for r in results:
@@ -320,6 +326,7 @@ def redact(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    profiles: ProfilesOpt = None,
     select: SelectOpt = None,
     extend_select: ExtendSelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -338,7 +345,8 @@ def redact(
         from screener.record.report.terminal import shown
 
         engine = _screener(config, policy, employer, all_employers, corpus, model, rules, None, no_employers,
-                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline))
+                           no_corpus, **selection_overrides(select, extend_select, ignore, baseline),
+                           **profile_overrides(profiles))
         subs = list(iter_inputs([file], engine.config))
         if len(subs) != 1 or file.is_dir():
             err_console.print("error [E200] redact takes exactly one text file")
@@ -378,6 +386,7 @@ def batch(
     no_corpus: NoCorpusOpt = False,
     model: ModelOpt = None,
     rules: RulesOpt = None,
+    profiles: ProfilesOpt = None,
     select: SelectOpt = None,
     extend_select: ExtendSelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -403,7 +412,8 @@ def batch(
         from screener.run.inputs import iter_paths
 
         cfg = _config(config, policy, employer, all_employers, corpus, model, rules, no_employers, no_corpus,
-                      **selection_overrides(select, extend_select, ignore, baseline))
+                      **selection_overrides(select, extend_select, ignore, baseline),
+                      **profile_overrides(profiles))
         plan = planned_provenance(cfg)
         _warn_off(plan)
         with contextlib.ExitStack() as stack:

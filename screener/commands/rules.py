@@ -14,11 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from screener.commands.common import EXIT_FINDINGS, err_console, handled
+from screener.commands.options import ProfilesOpt, profile_overrides
 from screener.config_files import resolve
 from screener.errors import ConfigError, RuleError
 from screener.model import CATEGORY_PREFIX, Category
 from screener.record.report.terminal import plain, shown
-from screener.ruleset.employers import load_profiles
+from screener.ruleset.employers import load_configured
 from screener.ruleset.lint import lint
 from screener.ruleset.loader import RuleSet, load_rules
 from screener.ruleset.schema import (
@@ -142,11 +143,10 @@ def check(
 
 
 @app.command("employers")
-def employers(rules_dir: Path | None = RulesDir) -> None:
+def employers(rules_dir: Path | None = RulesDir, profiles_dirs: ProfilesOpt = None) -> None:
     """List the employer profiles and how many terms each holds. Example: screener rules employers"""
     with handled():
-        directory = rules_dir or resolve().config.rules_dir
-        profiles = load_profiles(directory / "employers")
+        profiles = load_configured(resolve(None, rules_dir=rules_dir, **profile_overrides(profiles_dirs)).config)
         table = Table(title="employer profiles")
         for col in ("id", "name", "names", "domains+hosts", "codenames+systems", "clients", "formats"):
             table.add_column(col)

@@ -18,7 +18,14 @@ from screener.detect.encoded import decoded_runs
 from screener.detect.terms import METHOD_RANK, Hit, Term, TermMatcher
 from screener.detect.views import decode_escapes, identity_view, joined_view, needs_join, reference_view
 from screener.model import Category, Evidence, Finding
-from screener.ruleset.employers import CAPS_FIELDS, WORD_FIELDS, EmployerProfile, ProfileSet, check_known
+from screener.ruleset.employers import (
+    CAPS_FIELDS,
+    WORD_FIELDS,
+    EmployerProfile,
+    ProfileSet,
+    check_known,
+    load_configured,
+)
 from screener.ruleset.employers import load_profiles as load_profiles
 from screener.ruleset.loader import RuleSet
 from screener.ruleset.regex import BoundedRegex, compile_pattern
@@ -189,7 +196,7 @@ def build_detector(config: ScreenerConfig, rules: RuleSet) -> Detector | None:
     emp_rules = [r for r in rules.rules if isinstance(r, EmployerRule) and r.enabled]
     if not emp_rules:
         return None
-    profiles = load_profiles(config.rules_dir / "employers")
+    profiles = load_configured(config)
     check_known(profiles, config.employers)
     if not profiles.profiles:
         return None

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from screener.errors import ConfigError, RuleError
 from screener.ruleset.loader import line_of, load_yaml, validate
@@ -56,7 +56,7 @@ def _clean(values: tuple[str, ...], minimum: int, what: str) -> tuple[str, ...]:
 class EmployerProfile(_Strict):
     schema_: Literal["screener-employer/1"] = Field(alias="schema")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    display_name: str = Field(min_length=1)
+    display_name: str = Field(min_length=1)  # optional in a file: defaults to the first legal name
     description: str = ""
     legal_names: tuple[str, ...] = Field(min_length=1)
     names: tuple[str, ...] = ()
@@ -78,6 +78,15 @@ class EmployerProfile(_Strict):
     deal_types: tuple[str, ...] = ()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_display_name(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("display_name"):
+            legal = data.get("legal_names")
+            if isinstance(legal, (list, tuple)) and legal and isinstance(legal[0], str) and legal[0].strip():
+                data = {**data, "display_name": " ".join(legal[0].split())}
+        return data
 
     @field_validator(*WORD_FIELDS)
     @classmethod
@@ -150,13 +159,15 @@ class ProfileSet:
         return tuple(chosen[k] for k in sorted(chosen))
 
 
-def load_profiles(directory: Path) -> ProfileSet:
-    """Load ``directory/*.yaml``; raise RuleError listing every problem of every file."""
+def load_profiles(*directories: Path, extra: Iterable[EmployerProfile | dict[str, object]] = ()) -> ProfileSet:
+    """Load ``*.yaml`` of each directory (a missing one holds none) plus ``extra`` profile objects; raise
+    RuleError (a ConfigError, exit 2) listing every problem of every file, a profile id defined twice naming
+    both places."""
     problems: list[str] = []
     profiles: list[EmployerProfile] = []
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
-    paths = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    paths = [p for d in directories if d.is_dir() for p in sorted(d.glob("*.yaml"))]
     for path in paths:
         try:
             data, lines = load_yaml(path)
@@ -171,13 +182,48 @@ def load_profiles(directory: Path) -> ProfileSet:
         where = f"{path}:{line_of(('id',), lines)}"
         if profile.id != path.stem:
             problems.append(f"{where}: profile id {profile.id} must match the file name {path.stem}")
-        if profile.id in seen:
-            problems.append(f"{where}: duplicate profile id {profile.id} (first defined at {seen[profile.id]})")
-        seen[profile.id] = where
-        profiles.append(profile)
+        _add(profile, where, seen, profiles, problems)
+    for n, item in enumerate(extra):
+        try:
+            profile = item if isinstance(item, EmployerProfile) else EmployerProfile.model_validate(item)
+        except ValidationError as exc:
+            fields = ", ".join(".".join(map(str, e["loc"])) or "profile" for e in exc.errors())
+            problems.append(f"profiles[{n}]: invalid employer profile ({fields})")
+            continue
+        digest.update(b"object\0" + profile.model_dump_json().encode())
+        _add(profile, f"profiles[{n}] (object)", seen, profiles, problems)
     if problems:
         raise RuleError(problems)
     return ProfileSet(tuple(profiles), tuple(paths), digest.hexdigest())
+
+
+def _add(profile: EmployerProfile, where: str, seen: dict[str, str], profiles: list[EmployerProfile],
+         problems: list[str]) -> None:
+    if profile.id in seen:
+        problems.append(f"{where}: duplicate profile id {profile.id} (first defined at {seen[profile.id]})")
+        return
+    seen[profile.id] = where
+    profiles.append(profile)
+
+
+class _ProfileSources(Protocol):
+    rules_dir: Path
+    profiles_dirs: tuple[Path, ...]
+    profiles: tuple[EmployerProfile, ...]
+
+
+def profile_dirs(config: _ProfileSources) -> tuple[Path, ...]:
+    """The directories profiles are read from: ``rules_dir/employers`` then each of ``profiles_dirs``."""
+    return (config.rules_dir / "employers", *config.profiles_dirs)
+
+
+def load_configured(config: _ProfileSources) -> ProfileSet:
+    """Every profile a config puts in force: bundled, ``profiles_dirs`` and ``profiles`` objects.
+    ConfigError (exit 2) when a ``profiles_dirs`` entry is not a directory or a profile is invalid or twice."""
+    for d in config.profiles_dirs:
+        if not Path(d).is_dir():
+            raise ConfigError(f"profiles directory {d} does not exist", code="E121")
+    return load_profiles(*profile_dirs(config), extra=config.profiles)
 
 
 def check_known(profiles: ProfileSet, wanted: Iterable[str]) -> None:

@@ -20,7 +20,7 @@ import re
 
 from screener.errors import ExtractionError
 from screener.text.ooxml import Nested, Package, RunText, attr, local, properties, rel_id, rest
-from screener.text.parts import Budget, Extracted, PartsText, safe_name
+from screener.text.parts import Budget, Extracted, Limits, PartsText, safe_name
 
 _SHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.xml")
 _DRAWINGS = re.compile(r"xl/(drawings|charts)/[^/]+\.xml")
@@ -147,3 +147,31 @@ def xlsx_to_text(pkg: Package, budget: Budget, nested: Nested) -> Extracted:
     properties(pkg, "xlsx", out)
     rest(pkg, "xlsx", out, nested)
     return out.build("xlsx")
+
+
+class _CellValues(PartsText):
+    """Collects ``(reference, value)`` pairs as written, line breaks inside a cell kept."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__(budget)
+        self.cells: list[tuple[str, str]] = []
+
+    def add(self, name: str, line: str, label: str | None = None) -> None:
+        if line.strip():
+            self.budget.count_text(len(line) + 1)
+            self.cells.append((label or "", line))
+
+
+def first_sheet_cells(data: bytes, limits: Limits | None = None) -> list[tuple[str, str]]:
+    """``(reference, value)`` of each non-empty cell of the workbook's first sheet, in file order (a formula as
+    its text, ``=`` first), within ``limits``. ExtractionError on a corrupt, oversized or non-XLSX file."""
+    budget = Budget(limits or Limits())
+    pkg = Package(data, "xlsx", budget)
+    if not pkg.has("xl/workbook.xml"):
+        raise ExtractionError("ZIP container is not an XLSX workbook")
+    sheets = _sheets(pkg, PartsText(budget))
+    if not sheets:
+        return []
+    out = _CellValues(budget)
+    _cells(pkg, sheets[0][0], sheets[0][1], "xlsx:sheet 1", _shared_strings(pkg), out)
+    return out.cells
