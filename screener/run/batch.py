@@ -336,10 +336,10 @@ class BatchRun:
             finished(p, c, lines_of(p, c, f))
 
     def _apply_exposure(self, parts: int) -> None:
+        from screener.decide.policy import Policy
         from screener.exposure.policy import ExposurePolicy
         from screener.exposure.transport import overlay
         from screener.model import ScreenResult
-        from screener.decide.policy import Policy
 
         policy = Policy.load(self.config.policy_file()).exposure or ExposurePolicy()
         results = (ScreenResult.from_json(line) for line in self._lines(parts, overlay=False))
