@@ -58,7 +58,7 @@ def _batch(inputs: Path, out: Path, *extra: str) -> list[str]:
 
 
 def test_sigkill_leaves_no_worker_and_the_resumed_run_is_exact(tmp_path: Path) -> None:
-    inputs = _inputs(tmp_path / "in", 60)  # 20 parts: the run is still going when the first part is written
+    inputs = _inputs(tmp_path / "in", 600)  # 200 parts: the run is still going when the first part is written
     out = tmp_path / "run"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(_batch(inputs, out), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
