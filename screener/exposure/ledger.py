@@ -24,6 +24,7 @@ from pathlib import Path
 
 from screener.errors import StoreError
 from screener.model import ScreenResult
+from screener.private import private_file
 
 LEDGER_SCHEMA = "screener-exposure/1"
 
@@ -98,7 +99,7 @@ class ExposureLedger:
         self.path = Path(path)
         self.clock = clock
         try:
-            self.db = sqlite3.connect(self.path)
+            self.db = sqlite3.connect(private_file(self.path))
             self.db.execute("PRAGMA journal_mode=WAL")
             with self.db:
                 self.db.executescript(_DDL)

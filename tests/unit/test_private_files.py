@@ -1,5 +1,5 @@
-"""Stores that say what was screened are written 0600 whatever the umask: the audit log and the batch ledger
-(like results, reports, indexes and key files)."""
+"""Stores that say what was screened are written 0600 whatever the umask: the audit log, the batch ledger and
+the exposure ledger (like results, reports, indexes and key files)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,14 @@ def _ledger(path: Path) -> None:
     Ledger(path, "fingerprint").db.close()
 
 
-@pytest.mark.parametrize("open_store", [_audit, _ledger], ids=["audit-log", "batch-ledger"])
+def _exposure(path: Path) -> None:
+    from screener.exposure.ledger import ExposureLedger
+
+    with ExposureLedger(path):
+        pass
+
+
+@pytest.mark.parametrize("open_store", [_audit, _ledger, _exposure], ids=["audit-log", "batch-ledger", "exposure"])
 def test_stores_are_created_0600(umask: int, tmp_path: Path, open_store: Callable[[Path], None]) -> None:
     store = tmp_path / "store.sqlite"
     open_store(store)
