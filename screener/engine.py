@@ -33,7 +33,17 @@ from screener.detect.base import Detector, NlpResult, ScanInput
 from screener.detect.pii_refine import refine
 from screener.errors import ExtractionError
 from screener.exposure.signals import SignalFinder, exposure_of
-from screener.model import Action, Finding, Metadata, ScreenResult, Submission, Verdict, sort_findings, text_sha256
+from screener.model import (
+    Action,
+    Finding,
+    Metadata,
+    ScreenResult,
+    Submission,
+    Verdict,
+    line_starts,
+    sort_findings,
+    text_sha256,
+)
 from screener.nlp import NlpRunner, Progress, load_model
 from screener.provenance import profiles_in_force, run_provenance, with_declared
 from screener.redact import Redactor
@@ -292,7 +302,8 @@ class Screener:
         findings, notes, error = self._detect(prep, nlp, evidence)
         if error is not None:
             return self._unscanned(prep, error)
-        findings_sorted = tuple(f.located(prep.text) for f in
+        starts = line_starts(prep.text)
+        findings_sorted = tuple(f.located(prep.text, starts) for f in
                                 sort_findings(f for f in set(findings) if self.selection.selects(f.rule_id)))
         if prep.parts:  # name the document part each finding lies in
             names = part_at(prep.parts, prep.text, (f.span.start for f in findings_sorted))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -117,10 +118,11 @@ class Position:
     end_column: int
 
     @classmethod
-    def of(cls, text: str, span: Span) -> Position:
-        """The position of ``span`` in ``text``; ValueError if the span lies outside the text."""
-        line, column = line_column(text, span.start)
-        end_line, end_column = line_column(text, span.end)
+    def of(cls, text: str, span: Span, starts: Sequence[int] | None = None) -> Position:
+        """The position of ``span`` in ``text``; ValueError if the span lies outside the text. ``starts``, the
+        text's ``line_starts``, saves a scan of the text per call when many spans of one text are placed."""
+        line, column = line_column(text, span.start, starts)
+        end_line, end_column = line_column(text, span.end, starts)
         return cls(line, column, end_line, end_column)
 
 
@@ -231,9 +233,10 @@ class Finding:
         """``(start, end, rule_id)``: the one order findings are kept in."""
         return (self.span.start, self.span.end, self.rule_id)
 
-    def located(self, text: str) -> Finding:
-        """This finding with its line and column in ``text`` (the original text its span points into)."""
-        return replace(self, position=Position.of(text, self.span))
+    def located(self, text: str, starts: Sequence[int] | None = None) -> Finding:
+        """This finding with its line and column in ``text`` (the original text its span points into);
+        ``starts``: the text's ``line_starts``, computed once for all its findings."""
+        return replace(self, position=Position.of(text, self.span, starts))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (an item of a record's ``findings``, without the decision)."""
@@ -444,10 +447,19 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def line_column(text: str, offset: int) -> tuple[int, int]:
+def line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of ``text`` start (0 first); with it ``line_column`` needs no scan."""
+    return [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+
+
+def line_column(text: str, offset: int, starts: Sequence[int] | None = None) -> tuple[int, int]:
     """1-based ``(line, column)`` of a character offset into ``text`` (columns count characters; a line ends
-    at ``\\n``). ``offset`` may equal ``len(text)``; ValueError outside ``0..len(text)``."""
+    at ``\\n``). ``offset`` may equal ``len(text)``; ValueError outside ``0..len(text)``. ``starts``, the
+    text's ``line_starts``, turns the two scans of the text into one binary search."""
     if not 0 <= offset <= len(text):
         raise ValueError(f"offset {offset} is outside 0..{len(text)}")
+    if starts is not None:
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
