@@ -31,14 +31,18 @@ _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImple
 _NUMERIC = re.compile(r"[\d\s.:+\-TZ]*|true|false", re.I)
 # Values an office application writes by itself into ``app.xml`` (its name, the stock template, the labels of
 # HeadingPairs, the theme, the slide format): never the author's text, and read by the model as organisations.
-_STOCK_PRODUCERS = re.compile(r"(microsoft|libreoffice|openoffice|google|wps|apache|apple|kingsoft|onlyoffice)\b.*",
-                              re.I)
-_STOCK_VALUES = frozenset(v.lower() for v in (
-    "Normal", "Normal.dot", "Normal.dotm", "Normal.dotx", "Blank", "Blank.potx", "Office Theme", "Title", "Titles",
-    "Fonts Used", "Theme", "Slide Titles", "Worksheets", "Named Ranges", "Charts", "Embedded OLE Servers",
-    "On-screen Show (4:3)", "On-screen Show (16:9)", "On-screen Show (16:10)", "Widescreen", "Custom",
-))
-_PRODUCER_FIELDS = frozenset({"Application", "AppVersion", "Template", "PresentationFormat"})
+_PRODUCER = re.compile(r"(microsoft|libreoffice|openoffice|google|wps|apache|apple|kingsoft|onlyoffice)\b.*", re.I)
+# What an office application writes by itself into ``app.xml``, by element: never the author's text, and read by
+# the model as organisations. Any other value of these elements, and every other element (Company, Manager,
+# TitlesOfParts...), is screened.
+_STOCK: dict[str, frozenset[str]] = {
+    "Template": frozenset({"normal", "normal.dot", "normal.dotm", "normal.dotx", "blank", "blank.potx",
+                           "office theme"}),
+    "PresentationFormat": frozenset({"on-screen show (4:3)", "on-screen show (16:9)", "on-screen show (16:10)",
+                                     "widescreen", "custom", "letter paper (8.5x11 in)", "a4 paper (210x297 mm)"}),
+    "HeadingPairs": frozenset({"title", "titles", "headings", "fonts used", "theme", "slide titles", "worksheets",
+                               "named ranges", "charts", "embedded ole servers", "design template"}),
+}
 _EMBEDDED = re.compile(r"[^/]+/embeddings/[^/]+")
 _MACROS = re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$", re.I)
 
@@ -215,12 +219,20 @@ def properties(pkg: Package, fmt: str, out: PartsText) -> None:
         if not pkg.has(member):
             continue
         name = f"{fmt}:{part}"
+        app = member.endswith("app.xml")
+        field = ""  # the app.xml element a value belongs to (its child of Properties)
+        depth = 0
         for event, elem in pkg.walk(member, name):
-            if event == "end" and elem.text and not _NUMERIC.fullmatch(elem.text.strip()):
+            if event == "start":
+                depth += 1
+                if depth == 2:
+                    field = local(elem.tag)
+                continue
+            depth -= 1
+            if elem.text and not _NUMERIC.fullmatch(elem.text.strip()):
                 value = elem.text.strip()
-                if member.endswith("app.xml") and _stock(local(elem.tag), value):
-                    continue
-                out.add(name, value)  # the value alone: a label such as "Template:" reads as a name
+                if not (app and _stock(field, value)):
+                    out.add(name, value)  # the value alone: a label such as "Template:" reads as a name
     if pkg.has("docProps/custom.xml"):
         name = f"{fmt}:custom properties"
         prop = ""
@@ -233,10 +245,10 @@ def properties(pkg: Package, fmt: str, out: PartsText) -> None:
 
 
 def _stock(field: str, value: str) -> bool:
-    """Whether an ``app.xml`` value is one an office application writes by itself (see ``_STOCK_VALUES``)."""
-    if value.lower() in _STOCK_VALUES:
-        return True
-    return field in _PRODUCER_FIELDS and _STOCK_PRODUCERS.fullmatch(value) is not None
+    """Whether a value of the ``app.xml`` element ``field`` is one an office application writes by itself."""
+    if field == "Application":
+        return _PRODUCER.fullmatch(value) is not None
+    return value.lower() in _STOCK.get(field, frozenset())
 
 
 class RunText:

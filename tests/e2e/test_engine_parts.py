@@ -132,3 +132,15 @@ def test_app_properties_the_author_wrote_are_screened(engine: Screener, field: s
     result = engine.screen(Submission(id="p.docx", data=data, name="p.docx"))
     assert any(f.category.value == "employer-identifier" and f.part == "docx:app properties"
                for f in result.findings), result.reasons
+
+
+def test_stock_values_are_left_out_by_element_not_by_value() -> None:
+    """A stock value is left out only in the element the application writes it to: "Title" as a HeadingPairs
+    label goes, "Title" as a part title and "Custom" as a company stay; a Template of the author's stays."""
+    app = {**STOCK_APP, "Company": "Custom", "Template": "Quarterly Memo.dotx",
+           "TitlesOfParts": "<vt:vector size='1' baseType='lpstr'><vt:lpstr>Title</vt:lpstr></vt:vector>"}
+    text = extract(docx(para("Body."), docProps__app_dot_xml=_app(**app))).text
+    lines = text.splitlines()
+    assert "Custom" in lines and "Quarterly Memo.dotx" in lines
+    assert lines.count("Title") == 1  # the part title, not the HeadingPairs label
+    assert "Microsoft Macintosh Word" not in text and "Normal.dotm" not in text
