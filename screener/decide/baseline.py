@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from screener import safe_yaml
-from screener.decide.policy import verdict_of
+from screener.decide.review import redecided
 from screener.errors import ConfigError
 from screener.fingerprint.corpus import read_key, write_key
 from screener.fingerprint.shingle import key_id
@@ -146,11 +146,8 @@ class Baseline:
             changed += 1
         if not changed:
             return result
-        verdict, summary = verdict_of(decisions)
-        notes = tuple(r for r in result.reasons
-                      if r.split(":", 1)[0] not in {*(a.value for a in Action), "highest severity"})
-        return replace(result, decisions=tuple(decisions), verdict=verdict,
-                       reasons=(*summary, f"{changed} finding(s) in the baseline", *notes))
+        verdict, reasons = redecided(result, decisions, f"{changed} finding(s) in the baseline")
+        return replace(result, decisions=tuple(decisions), verdict=verdict, reasons=reasons)
 
 
 def new_baseline(path: Path, key_file: Path | None = None) -> bytes:

@@ -18,7 +18,7 @@ UNSCANNED is never overridden: what could not be read cannot have been reviewed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -196,6 +196,16 @@ def _decide(d: Decision, review: Review) -> Decision:
     return Decision(d.finding, d.action, f"{d.reason}; confirmed: {review.signature()}")
 
 
+def redecided(result: ScreenResult, decisions: Sequence[Decision], note: str) -> tuple[Verdict, tuple[str, ...]]:
+    """The verdict and reasons of ``result`` after some of its decisions changed (reviews, a baseline): the
+    verdict summary is recomputed from ``decisions``, ``note`` says what changed, and the reasons that were not
+    part of the old summary (notes, decoding fallbacks) are kept."""
+    verdict, summary = verdict_of(decisions)
+    notes = tuple(r for r in result.reasons
+                  if r.split(":", 1)[0] not in {*(a.value for a in Action), "highest severity"})
+    return verdict, (*summary, note, *notes)
+
+
 def apply_overrides(result: ScreenResult, allowlist: Overrides, text: str | None = None) -> ScreenResult:
     """The result with reviews applied: decisions, verdict and reasons say who overrode what and why.
 
@@ -216,10 +226,7 @@ def apply_overrides(result: ScreenResult, allowlist: Overrides, text: str | None
     verdict: Verdict = result.verdict
     reasons = result.reasons
     if changed:
-        verdict, summary = verdict_of(decisions)
-        notes = tuple(r for r in result.reasons if r.split(":", 1)[0] not in {*(a.value for a in Action),
-                                                                               "highest severity"})
-        reasons = (*summary, f"{changed} finding(s) overridden by review", *notes)
+        verdict, reasons = redecided(result, decisions, f"{changed} finding(s) overridden by review")
     top = allowlist._verdict_review(result)
     if top is not None and any(top.signature() in r for r in result.reasons):  # applied already
         top = None
