@@ -221,10 +221,6 @@ def squeeze(view: View) -> Squeezed:
     return Squeezed("".join(parts), index)
 
 
-def is_word(c: str) -> bool:
-    return c.isalnum()
-
-
 def tokens(text: str) -> list[tuple[int, int]]:
     """Maximal runs of letters and digits, as ``(start, end)``."""
     return [m.span() for m in re.finditer(r"[^\W_]+", text)]

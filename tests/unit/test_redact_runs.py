@@ -63,10 +63,8 @@ def test_runs_end_where_identifiers_end(text: str, part: str, kept: str) -> None
     assert Redactor().redact(text, [_at(text, part)]) == kept
 
 
-def test_widen_takes_whole_words_and_keeps_the_caller_span() -> None:
-    text = "the account 0012345678 is closed"
-    span = Span(15, 18)
-    assert widen(text, span) == Span(12, 22) and span == Span(15, 18)
+def test_widen_takes_whole_words() -> None:
+    assert widen("the account 0012345678 is closed", Span(15, 18)) == Span(12, 22)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +95,7 @@ def _tags(payload: str) -> str:
     return "".join(chr(0xE0000 + ord(c)) for c in payload)
 
 
-# (text, carrier payload, visible words that must stay, other findings as (part, rule, entity, category))
+# (text with a tag-character carrier, visible words that must stay, other findings as (part, rule, entity))
 CARRIERS = [
     pytest.param("Invoice total 500" + _tags("Northwind") + "USD paid.", ["500", "USD", "paid"], [],
                  id="carrier-between-number-and-word"),
