@@ -83,16 +83,30 @@ class Passage:
     coverage: float = 0.0  # share of the source document's words (index) or terms (pack) the passage covers
 
 
-@dataclass(frozen=True, slots=True)
 class _Source:
-    norm: NormalizedText
-    terms: Terms
-    words: Words
-    positions: dict[int, list[int]]
-    sentences: list[tuple[int, int]]
-    base_char: int = 0  # where this (window of the) document starts in its original text
-    base_term: int = 0
-    doc_chars: int = 0
+    """A candidate document prepared for matching: its folded text, terms, shingle positions and sentences;
+    its words (the alignment's alphabet) are tokenised on first use, since most candidates give no seed
+    cluster worth aligning."""
+
+    __slots__ = ("_words", "base_char", "base_term", "doc_chars", "norm", "positions", "sentences", "terms")
+
+    def __init__(self, norm: NormalizedText, terms: Terms, positions: dict[int, list[int]],
+                 sentences: list[tuple[int, int]], base_char: int = 0, base_term: int = 0,
+                 doc_chars: int = 0) -> None:
+        self.norm = norm
+        self.terms = terms
+        self.positions = positions
+        self.sentences = sentences
+        self.base_char = base_char  # where this (window of the) document starts in its original text
+        self.base_term = base_term
+        self.doc_chars = doc_chars
+        self._words: Words | None = None
+
+    @property
+    def words(self) -> Words:
+        if self._words is None:
+            self._words = words_of(self.norm.text)
+        return self._words
 
 
 class Matcher:
@@ -301,8 +315,7 @@ class Matcher:
         positions: dict[int, list[int]] = defaultdict(list)
         for pos, h in enumerate(shingle_hashes(terms.terms, seed_k, _key(store))):
             positions[h].append(pos)
-        source = _Source(norm, terms, words_of(norm.text), dict(positions), sentence_ranges(norm.text, terms),
-                         base, w0, len(text))
+        source = _Source(norm, terms, dict(positions), sentence_ranges(norm.text, terms), base, w0, len(text))
         with self._lock:
             self._cache[key] = source
             while len(self._cache) > self._cache_size:

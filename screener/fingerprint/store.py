@@ -34,6 +34,7 @@ import json
 import sqlite3
 import threading
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -71,6 +72,9 @@ _TABLES = {"manifest", "corpus_key", "docs", "postings", "frequent", "buckets"}
 # skipping it keeps query time flat as the corpus grows.
 FREQUENT_DOCS = 100
 _CHUNK = 500
+# Postings of buckets already checked part by part, kept in memory (24 bytes a posting: about 24 MiB) so that
+# later lookups in a long run neither read nor digest them again; least recently used buckets leave first.
+CHECKED_CACHE_POSTINGS = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,9 @@ class FingerprintStore:
         self._frequent: frozenset[int] | None = None
         self._keyed = False  # opened with its key and checked: may be matched against
         self._all_checked = False  # checked in full: SQLite's integrity_check and every digest
+        # bucket -> its postings, flattened (hash, doc, pos, hash, ...), as read and checked (part-by-part mode)
+        self._checked: OrderedDict[int, array[int]] = OrderedDict()
+        self._checked_postings_held = 0
 
     # -- creation and opening -------------------------------------------------------------------------------
     @classmethod
@@ -374,20 +381,44 @@ class FingerprintStore:
             return self._frequent
 
     def _checked_postings(self, hashes: list[int]) -> list[tuple[int, int, int]]:
-        """The postings of ``hashes`` taken from whole buckets that matched their digest in this same read, so
-        that no answer (and no absence) comes from a part of the b-tree that was not checked. Caller holds
-        the lock."""
+        """The postings of ``hashes`` taken from whole buckets that matched their digest when read, so that no
+        answer (and no absence) comes from a part of the b-tree that was not checked. A bucket is read and
+        checked once; its checked postings are then kept in memory (up to CHECKED_CACHE_POSTINGS, least
+        recently used first out), not read again. Caller holds the lock."""
         assert self.key is not None
         bits = self.manifest.bucket_bits
-        buckets = sorted({bucket_of(h, bits) for h in hashes})
-        expected = checks.expected_buckets(self._conn, buckets)
-        found = checks.many_buckets_rows(self._conn, buckets, bits)
-        for bucket in buckets:
-            if problem := checks.bucket_problem(self._conn, self.key, bucket, bits, expected.get(bucket),
-                                                found[bucket]):
-                raise _damaged(self.path, [problem])
         wanted = set(hashes)
-        return [row for bucket in buckets for row in found[bucket] if row[0] in wanted]
+        rows: dict[int, array[int]] = {}
+        fresh = []
+        for bucket in sorted({bucket_of(h, bits) for h in hashes}):
+            held = self._checked.get(bucket)
+            if held is None:
+                fresh.append(bucket)
+            else:
+                self._checked.move_to_end(bucket)
+                rows[bucket] = held
+        if fresh:
+            expected = checks.expected_buckets(self._conn, fresh)
+            found = checks.many_buckets_rows(self._conn, fresh, bits)
+            for bucket in fresh:
+                if problem := checks.bucket_problem(self._conn, self.key, bucket, bits, expected.get(bucket),
+                                                    found[bucket]):
+                    raise _damaged(self.path, [problem])
+                rows[bucket] = array("q", (v for row in found[bucket] for v in row))
+                self._keep(bucket, rows[bucket])
+        out: list[tuple[int, int, int]] = []
+        for bucket in sorted(rows):
+            flat = rows[bucket]
+            out.extend((flat[i], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3) if flat[i] in wanted)
+        return out
+
+    def _keep(self, bucket: int, flat: array[int]) -> None:
+        """Hold a checked bucket's postings; drop the least recently used ones beyond the cap."""
+        self._checked[bucket] = flat
+        self._checked_postings_held += len(flat) // 3
+        while self._checked_postings_held > CHECKED_CACHE_POSTINGS and len(self._checked) > 1:
+            _, old = self._checked.popitem(last=False)
+            self._checked_postings_held -= len(old) // 3
 
     def lookup(self, hashes: Iterable[int], skip_frequent: bool = True) -> Iterator[tuple[int, int, int]]:
         """``(hash, doc, pos)`` postings of the given hashes (without the frequent ones, by default). In a store
