@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import sqlite3
 import struct
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from screener.fingerprint.integrity import (
@@ -122,17 +123,19 @@ def bucket_problem(conn: sqlite3.Connection, key: bytes, bucket: int, bits: int,
 
 def many_buckets_rows(conn: sqlite3.Connection, buckets: list[int], bits: int) -> dict[int, list[tuple[int, int, int]]]:
     """The postings of each of ``buckets``, in key order, read with one range search per bucket in one
-    statement per 200 buckets (the per-statement cost dominates for small buckets)."""
-    out: dict[int, list[tuple[int, int, int]]] = {b: [] for b in buckets}
+    statement per 200 buckets (the per-statement cost dominates for small buckets). The rows of a statement
+    are cut into buckets by bisecting their hashes at each bucket's range (no per-row bucket arithmetic)."""
+    out: dict[int, list[tuple[int, int, int]]] = {}
     for i in range(0, len(buckets), 200):
-        part = buckets[i : i + 200]
+        part = sorted(buckets[i : i + 200])
         ranges = [v for b in part for v in bucket_range(b, bits)]
         sql = (f"WITH r(lo, hi) AS (VALUES {', '.join(['(?, ?)'] * len(part))}) SELECT p.hash, p.doc, p.pos "
                "FROM r JOIN postings AS p NOT INDEXED ON p.hash BETWEEN r.lo AND r.hi")
-        for row in conn.execute(sql, ranges):
-            out[bucket_of(row[0], bits)].append(row)
-    for rows in out.values():
-        rows.sort()
+        rows = sorted(conn.execute(sql, ranges).fetchall())  # already in key order: the sort only checks it
+        hashes = [r[0] for r in rows]
+        for b in part:
+            lo, hi = bucket_range(b, bits)
+            out[b] = rows[bisect_left(hashes, lo) : bisect_right(hashes, hi)]
     return out
 
 

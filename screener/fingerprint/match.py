@@ -33,7 +33,7 @@ from rapidfuzz.distance import Indel
 from screener.errors import StoreError
 from screener.fingerprint.align import Alignment, Cluster, align, cluster_seeds, word_range
 from screener.fingerprint.sentences import extend, extend_terms, sentence_ranges, sentence_seeds
-from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
+from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, tokens_of, words_of
 from screener.fingerprint.store import DocInfo, FingerprintStore
 from screener.text.normalize import NormalizedText, normalize
 
@@ -85,12 +85,14 @@ class Passage:
 
 class _Source:
     """A candidate document prepared for matching: its folded text, terms, shingle positions and sentences;
-    its words (the alignment's alphabet) are tokenised on first use, since most candidates give no seed
-    cluster worth aligning."""
+    its words (the alignment's alphabet) are made from its tokens on first use, since most candidates give no
+    seed cluster worth aligning."""
 
-    __slots__ = ("_words", "base_char", "base_term", "doc_chars", "norm", "positions", "sentences", "terms")
+    __slots__ = ("_tokens", "_words", "base_char", "base_term", "doc_chars", "norm", "positions", "sentences",
+                 "terms")
 
-    def __init__(self, norm: NormalizedText, terms: Terms, positions: dict[int, list[int]],
+    def __init__(self, norm: NormalizedText, terms: Terms, tokens: list[tuple[str, int, int]],
+                 positions: dict[int, list[int]],
                  sentences: list[tuple[int, int]], base_char: int = 0, base_term: int = 0,
                  doc_chars: int = 0) -> None:
         self.norm = norm
@@ -100,12 +102,13 @@ class _Source:
         self.base_char = base_char  # where this (window of the) document starts in its original text
         self.base_term = base_term
         self.doc_chars = doc_chars
+        self._tokens = tokens
         self._words: Words | None = None
 
     @property
     def words(self) -> Words:
         if self._words is None:
-            self._words = words_of(self.norm.text)
+            self._words = words_of(self.norm.text, self._tokens)
         return self._words
 
 
@@ -132,8 +135,9 @@ class Matcher:
 
         Raises StoreError when a store part read is damaged (E413, E417) or a pack has no key (E416)."""
         first_weak = len(weak) if weak is not None else 0
-        terms = terms_of(text.text)
-        words = words_of(text.text)
+        tokens = tokens_of(text.text)
+        terms = terms_of(text.text, tokens)
+        words = words_of(text.text, tokens)
         blocked: set[int] = set()
         for store in self.suppress:
             for p in self._match_store(store, text, terms, words, set()):
@@ -311,11 +315,13 @@ class Matcher:
         base = offsets[w0] if offsets is not None and w0 > 0 else 0
         end = offsets[w1] if offsets is not None and w1 < info.terms else len(text)
         norm = normalize(text[base:end])
-        terms = terms_of(norm.text)
+        tokens = tokens_of(norm.text)
+        terms = terms_of(norm.text, tokens)
         positions: dict[int, list[int]] = defaultdict(list)
         for pos, h in enumerate(shingle_hashes(terms.terms, seed_k, _key(store))):
             positions[h].append(pos)
-        source = _Source(norm, terms, dict(positions), sentence_ranges(norm.text, terms), base, w0, len(text))
+        source = _Source(norm, terms, tokens, dict(positions), sentence_ranges(norm.text, terms), base, w0,
+                         len(text))
         with self._lock:
             self._cache[key] = source
             while len(self._cache) > self._cache_size:

@@ -121,25 +121,24 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def words_of(text: str) -> Words:
-    found = _tokens(text)
+def words_of(text: str, tokens: list[tuple[str, int, int]] | None = None) -> Words:
+    """Every word of ``text`` with its folded offsets; ``tokens``: ``_tokens(text)`` when already computed."""
+    found = _tokens(text) if tokens is None else tokens
     return Words(tuple(w for w, _, _ in found), tuple(s for _, s, _ in found), tuple(e for _, _, e in found))
 
 
-def terms_of(text: str) -> Terms:
-    terms: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _RAW.finditer(text):
-        run = m.group()
-        pieces = ((run.lower(), m.start(), m.end()),) if run.isalpha() else _folded(text, m)
-        for word, start, end in pieces:
-            if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
-                continue
-            terms.append(word[:STEM])
-            starts.append(start)
-            ends.append(end)
-    return Terms(tuple(terms), tuple(starts), tuple(ends))
+def terms_of(text: str, tokens: list[tuple[str, int, int]] | None = None) -> Terms:
+    """The terms of ``text``: its words without function words and single letters, each cut to ``STEM``
+    characters; ``tokens``: ``_tokens(text)`` when already computed (the words then cost nothing more)."""
+    kept = [t for t in (_tokens(text) if tokens is None else tokens)
+            if t[0] not in STOPWORDS and (len(t[0]) > 1 or t[0].isdigit())]
+    return Terms(tuple(w[:STEM] for w, _, _ in kept), tuple(s for _, s, _ in kept), tuple(e for _, _, e in kept))
+
+
+def tokens_of(text: str) -> list[tuple[str, int, int]]:
+    """Every word of ``text``, lower-cased and folded, with its offsets: what ``words_of`` and ``terms_of`` are
+    made from, for a caller that needs both."""
+    return _tokens(text)
 
 
 def key_id(key: bytes) -> str:

@@ -38,6 +38,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 
 from screener.errors import StoreError
@@ -388,29 +389,25 @@ class FingerprintStore:
         assert self.key is not None
         bits = self.manifest.bucket_bits
         wanted = set(hashes)
-        rows: dict[int, array[int]] = {}
+        out: list[tuple[int, int, int]] = []
         fresh = []
         for bucket in sorted({bucket_of(h, bits) for h in hashes}):
             held = self._checked.get(bucket)
             if held is None:
                 fresh.append(bucket)
-            else:
-                self._checked.move_to_end(bucket)
-                rows[bucket] = held
+                continue
+            self._checked.move_to_end(bucket)
+            out.extend((held[i], held[i + 1], held[i + 2]) for i in range(0, len(held), 3) if held[i] in wanted)
         if fresh:
             expected = checks.expected_buckets(self._conn, fresh)
             found = checks.many_buckets_rows(self._conn, fresh, bits)
             for bucket in fresh:
-                if problem := checks.bucket_problem(self._conn, self.key, bucket, bits, expected.get(bucket),
-                                                    found[bucket]):
+                rows = found[bucket]
+                if problem := checks.bucket_problem(self._conn, self.key, bucket, bits, expected.get(bucket), rows):
                     raise _damaged(self.path, [problem])
-                rows[bucket] = array("q", (v for row in found[bucket] for v in row))
-                self._keep(bucket, rows[bucket])
-        out: list[tuple[int, int, int]] = []
-        for bucket in sorted(rows):
-            flat = rows[bucket]
-            out.extend((flat[i], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3) if flat[i] in wanted)
-        return out
+                self._keep(bucket, array("q", chain.from_iterable(rows)))
+                out.extend(row for row in rows if row[0] in wanted)
+        return sorted(out)  # the same order whatever was held
 
     def _keep(self, bucket: int, flat: array[int]) -> None:
         """Hold a checked bucket's postings; drop the least recently used ones beyond the cap."""
