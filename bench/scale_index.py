@@ -14,6 +14,7 @@ time.
 
     python bench/scale_index.py                          # 1k and 10k documents (short)
     python bench/scale_index.py --sizes 1000,10000,100000
+    python bench/scale_index.py --k 2 --window 1         # the index that finds lightly edited passages
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screener.detect.base import ScanInput
 from screener.detect.fragments import FragmentDetector
-from screener.fingerprint.corpus import build
+from screener.fingerprint.corpus import DEFAULT_K, DEFAULT_WINDOW, build
 from screener.fingerprint.ingest import add_text
 from screener.fingerprint.store import FingerprintStore
 from screener.model import Metadata
@@ -107,6 +108,8 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=20)
     ap.add_argument("--query-words", type=int, default=400)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--k", type=int, default=DEFAULT_K, help="terms a shingle (corpus build --k)")
+    ap.add_argument("--window", type=int, default=DEFAULT_WINDOW, help="winnowing window (corpus build --window)")
     args = ap.parse_args()
     if not (args.data / "reuse" / "pan13_train" / "src").is_dir():
         print(f"evaluation data not found under {args.data}: skipping (exit 0)")
@@ -120,7 +123,7 @@ def main() -> int:
         for n in sizes:
             path = Path(tmp) / f"scale{n}.db"
             t0 = time.perf_counter()
-            build([], f"scale{n}", path)
+            build([], f"scale{n}", path, k=args.k, window=args.window)
             store = FingerprintStore.open(path, writable=True)
             texts: dict[str, str] = {}
             for ref, text in documents(words, n, args.doc_words):
@@ -157,7 +160,8 @@ def main() -> int:
             rows.append((n, manifest.postings, build_s, path.stat().st_size, measured))
             del texts
 
-    print(f"fingerprint index scale: documents of {args.doc_words} words, {args.queries} queries of "
+    print(f"fingerprint index scale (k={args.k}, window={args.window}): documents of {args.doc_words} words, "
+          f"{args.queries} queries of "
           f"{args.query_words} words with one 60-word indexed passage each; 'full': the store checked in full "
           "when opened, then direct lookups; 'parts': checked part by part as read (the default above "
           "16 MiB); x smallest: parts query time against the smallest size; others: documents other than the "
