@@ -15,7 +15,8 @@
    are aligned word by word (align.align) for exact spans on both sides and a similarity. Edited passages
    are snapped to sentences and grown by overlapping neighbour sentences (sentences.extend), then by chunks
    of terms where sentence ends do not hold (sentences.extend_terms); pieces of one reused passage that the
-   alignment split are joined (_merge_close).
+   alignment split are joined (_merge_close). A pack's seeds, with no text to align, form diagonal runs
+   (pack_runs).
 4. Suppression: query terms covered by a passage of a suppression store (boilerplate, public text) give no
    seeds to protected stores.
 """
