@@ -5,8 +5,8 @@ shingles shared at query term ``q`` and source term ``s``. The seeds of one reus
 diagonal (``s - q`` nearly constant: a dropped or inserted word moves it by one, a local swap leaves it),
 while the chance seeds between two texts on one topic (common two-term phrases of the field) scatter.
 A *run* is therefore a chain of seeds, in query order, each within ``run_gap`` query terms of the previous
-one and at most ``drift`` terms off its diagonal (the diagonal-band seeding of BLAST-style aligners,
-Altschul et al. 1990, and of PAN text-alignment systems).
+one and at most ``drift`` terms off its diagonal (FASTA's diagonal runs of shared k-tuples, Pearson and
+Lipman 1988, with a band that lets the diagonal drift as insertions and deletions move it).
 
 Similarity of a run: the share of the query's shingles in its span that the pack also holds (a winnowed pack
 keeps one shingle in ``(w + 1) / 2`` on average, Schleimer et al. 2003, so seeds count that many times),
@@ -17,13 +17,13 @@ Precision guard (settings chosen on the CUAD scenario, ``bench/cuad_fragments.py
 run needs ``min_shingles`` estimated shared shingles and must span ``min_terms`` query terms (a document's
 title and a party name can share ten consecutive terms with a text that only mentions them; in a winnowed
 pack the shared stretch reaches up to ``w - 1`` shingles past the first and last seed, so ``w - 1`` terms are
-added to the span); a run of fewer
-than ``edited_words`` words must be near-verbatim (``short_similarity``), as an index reports edited passages
-from 25 words and shorter ones only when verbatim.
+added to the span); a run of fewer than ``edited_words`` words must be near-verbatim (``short_similarity``),
+as FRG502 reports edited index passages from 25 words.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -58,29 +58,38 @@ class Run:
 def runs(seeds: Iterable[tuple[int, int]], k: int, window: int, prm: PackParams) -> list[Run]:
     """Diagonal runs of ``(query term, source term)`` seeds of one document of a pack with shingles of ``k``
     terms winnowed in windows of ``window`` (1: every position kept), with their similarity; sorted by query
-    position. Not filtered: see :func:`passages`."""
+    position; lone seeds are left out, nothing else is filtered (see :func:`passages`)."""
     scale = (window + 1) / 2 if window > 1 else 1.0
     gap = round(prm.run_gap * scale)
-    active: list[list[tuple[int, int]]] = []
-    done: list[list[tuple[int, int]]] = []
+    chains: list[list[tuple[int, int]]] = []
+    open_at: dict[int, set[int]] = defaultdict(set)  # diagonal of a chain's last seed -> ids of open chains
     for q, s in sorted(set(seeds)):
-        keep: list[list[tuple[int, int]]] = []
-        for chain in active:
-            (keep if q - chain[-1][0] <= gap else done).append(chain)
-        active = keep
-        best: list[tuple[int, int]] | None = None
-        best_drift = prm.drift + 1
-        for chain in active:
-            lq, ls = chain[-1]
-            drift = abs((s - q) - (ls - lq))
-            if drift < best_drift and s >= ls - _BACK:
-                best, best_drift = chain, drift
-        if best is None:
-            active.append([(q, s)])
+        d = s - q
+        best, best_drift = -1, prm.drift + 1
+        for diagonal in range(d - prm.drift, d + prm.drift + 1):
+            ids = open_at.get(diagonal)
+            if not ids:
+                continue
+            for cid in sorted(ids):
+                lq, ls = chains[cid][-1]
+                if q - lq > gap:  # seeds come in query order: this chain is closed for good
+                    ids.discard(cid)
+                    continue
+                drift = abs(diagonal - d)
+                if s >= ls - _BACK and (drift, cid) < (best_drift, best):
+                    best, best_drift = cid, drift
+        if best < 0:
+            chains.append([(q, s)])
+            open_at[d].add(len(chains) - 1)
         else:
-            best.append((q, s))
+            last = chains[best][-1]
+            open_at[last[1] - last[0]].discard(best)
+            chains[best].append((q, s))
+            open_at[d].add(best)
     out = []
-    for chain in done + active:
+    for chain in chains:
+        if len(chain) < 2:  # a lone seed is no run
+            continue
         qs = {q for q, _ in chain}
         q0, q1 = min(qs), max(qs)
         shingles = q1 - q0 + 1  # shingle positions of the query in the run's span
