@@ -160,6 +160,10 @@ def fingerprint(
     name: Annotated[str | None, typer.Option("--name", help="Pack name (default: the file stem).")] = None,
     new_key: Annotated[bool, typer.Option("--new-key", help="Write a new random key to --key-file first.")] = False,
     days: Annotated[int, typer.Option("--days", min=1, help="Days until the pack expires.")] = 365,
+    k: Annotated[int, typer.Option("--k", min=2, max=16, help="Terms per shingle (3: more private, finds "
+                                   "fewer edited passages).")] = lib.PACK_K,
+    window: Annotated[int, typer.Option("--window", min=1, max=256, help="Winnowing window (1: every "
+                                        "shingle kept).")] = lib.PACK_WINDOW,
     max_bytes: MaxBytes = 10_000_000,
     max_pages: MaxPages = 2_000,
 ) -> None:
@@ -175,7 +179,7 @@ def fingerprint(
         else:
             key = lib.read_key(key_file)
         expires = (datetime.now(UTC) + timedelta(days=days)).date()
-        manifest, reports = lib.fingerprint(docs, name or out.stem, out, key, expires=expires,
+        manifest, reports = lib.fingerprint(docs, name or out.stem, out, key, expires=expires, k=k, window=window,
                                             limits=_limits(max_bytes, max_pages))
         _report(reports, manifest)
         err_console.print(f"pack id {manifest.pack_id}, created {manifest.created}, expires {manifest.expires}; "

@@ -45,7 +45,7 @@ SHORT_EDITED_SIMILARITY = 0.7
 DEFAULT_RULES: dict[str, FragmentRule] = {
     "verbatim": FragmentRule("FRG501", "VERBATIM_PASSAGE", 12, 0.9),
     "edited": FragmentRule("FRG502", "EDITED_PASSAGE", 25, 0.3),
-    "pack": FragmentRule("FRG503", "FINGERPRINTED_PASSAGE", 16, 0.5),
+    "pack": FragmentRule("FRG503", "FINGERPRINTED_PASSAGE", 16, 0.55),
 }
 
 

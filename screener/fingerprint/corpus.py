@@ -18,6 +18,11 @@ from screener.text.extract import Limits
 
 DEFAULT_K = 3  # --k 2 finds lightly edited passages from the index too, at about 10x the query time
 DEFAULT_WINDOW = 4
+# A pack keeps every 2-term shingle: its passages cannot be aligned on text, so seeds are its only evidence,
+# and heavily edited passages keep too few winnowed 3-term ones (README, "Fingerprint packs": recall, size and
+# what the key holder can learn from them).
+PACK_K = 2
+PACK_WINDOW = 1
 KEY_BYTES = 32
 
 
@@ -73,8 +78,8 @@ def build(
 
 
 def fingerprint(
-    paths: Iterable[Path], name: str, out: Path, key: bytes, *, expires: date | None = None, k: int = DEFAULT_K,
-    window: int = DEFAULT_WINDOW, limits: Limits | None = None,
+    paths: Iterable[Path], name: str, out: Path, key: bytes, *, expires: date | None = None, k: int = PACK_K,
+    window: int = PACK_WINDOW, limits: Limits | None = None,
 ) -> tuple[Manifest, list[FileReport]]:
     """Write a pack: keyed hashes, document ids and section labels only, with an id, creation date and expiry."""
     manifest = Manifest(

@@ -15,7 +15,8 @@
    are aligned word by word (align.align) for exact spans on both sides and a similarity. Edited passages
    are snapped to sentences and grown by overlapping neighbour sentences (sentences.extend), then by chunks
    of terms where sentence ends do not hold (sentences.extend_terms); pieces of one reused passage that the
-   alignment split are joined (_merge_close).
+   alignment split are joined (_merge_close). A pack's seeds, with no text to align, form diagonal runs
+   (pack_runs).
 4. Suppression: query terms covered by a passage of a suppression store (boilerplate, public text) give no
    seeds to protected stores.
 """
@@ -26,12 +27,14 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Indel
 
 from screener.errors import StoreError
+from screener.fingerprint import pack_runs
 from screener.fingerprint.align import Alignment, Cluster, align, cluster_seeds, word_range
+from screener.fingerprint.pack_runs import PackParams
 from screener.fingerprint.sentences import extend, extend_terms, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, tokens_of, words_of
 from screener.fingerprint.store import DocInfo, FingerprintStore
@@ -52,7 +55,7 @@ class MatchParams:
     min_candidate_hits: int = 1
     max_candidates: int = 100
     max_weak_candidates: int = 20  # candidates sharing a single fingerprint examined besides the strong ones
-    pack_min_seeds: int = 2
+    pack: PackParams = field(default_factory=PackParams)  # passages of fingerprint packs (pack_runs)
     sentence_seeds: bool = True
     sentence_dice: float = 0.3
     verbatim_words: int = 12  # a run of this many identical words is reported on its own
@@ -251,19 +254,18 @@ class Matcher:
         self, store: FingerprintStore, info: DocInfo, doc: int, seeds: list[tuple[int, int]], terms: Terms,
         words: Words,
     ) -> list[Passage]:
-        m, prm = store.manifest, self.params
-        density = 2.0 / (m.window + 1)
+        """Passages of one pack document from its seeds alone: diagonal runs past the precision guard
+        (pack_runs), each with its estimated similarity."""
+        m, prm = store.manifest, self.params.pack
+        found = pack_runs.runs(seeds, m.k, m.window, prm)
+        spans = [(terms.starts[r.q0], terms.ends[min(r.q1 + m.k, len(terms)) - 1]) for r in found]
+        n_words = [bisect_left(words.starts, b) - bisect_left(words.starts, a) for a, b in spans]
         out = []
-        for c in cluster_seeds(seeds, prm.gap):
-            span_terms = c.q1 + m.k - c.q0
-            if c.distinct < prm.pack_min_seeds or span_terms < max(prm.min_terms, m.k + m.window - 1):
-                continue
-            q_chars = (terms.starts[c.q0], terms.ends[min(c.q1 + m.k, len(terms)) - 1])
-            expected = max(1.0, (span_terms - m.k + 1) * density)
-            n_words = sum(1 for s in words.starts if q_chars[0] <= s < q_chars[1])
+        for i in pack_runs.passages(found, m.k, m.window, prm, n_words):
+            r = found[i]
             out.append(Passage(
-                m.name, doc, info.ref, info.section_at(c.s0), q_chars, None, n_words, min(1.0, c.seeds / expected),
-                c.seeds, "pack", min(1.0, (c.s1 + m.k - c.s0) / max(1, info.terms)),
+                m.name, doc, info.ref, info.section_at(r.s0), spans[i], None, n_words[i], r.similarity, r.seeds,
+                "pack", min(1.0, (r.s1 + m.k - r.s0) / max(1, info.terms)),
             ))
         return out
 

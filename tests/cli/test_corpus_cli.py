@@ -96,6 +96,23 @@ def test_fingerprint_pack_with_new_key(tmp_path: Path) -> None:
     assert json.loads(out)["manifest"]["kind"] == "pack"
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        pytest.param((), (lib.PACK_K, lib.PACK_WINDOW), id="default-every-2-term-shingle"),
+        pytest.param(("--k", "3", "--window", "4"), (3, 4), id="former-winnowed-3-terms"),
+        pytest.param(("--k", "2", "--window", "2"), (2, 2), id="winnowed-2-terms"),
+    ],
+)
+def test_fingerprint_records_its_shingle_settings(tmp_path: Path, options: tuple[str, ...],
+                                                  expected: tuple[int, int]) -> None:
+    pack = tmp_path / "h.pack"
+    code, _ = run("fingerprint", str(write_corpus(tmp_path)), "--key-file", str(tmp_path / "h.key"), "--new-key",
+                  "--out", str(pack), *options)
+    manifest = json.loads(run("info", str(pack), "--json")[1])["manifest"]
+    assert code == 0 and (int(manifest["k"]), int(manifest["window"])) == expected
+
+
 def test_build_with_key_file_is_reproducible(tmp_path: Path) -> None:
     docs = write_corpus(tmp_path)
     (tmp_path / "k.key").write_text("ab" * 32, encoding="ascii")
