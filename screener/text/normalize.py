@@ -131,8 +131,19 @@ def normalize(original: str, *, _depth: int = 0) -> NormalizedText:
     """Fold ``original`` into the matching view and its offset map.
 
     Folding can expose new work (a zero-width character between a hyphen and a line break hides the break
-    until it is removed), so the fold is repeated until nothing changes, composing the offset maps.
+    until it is removed), so the fold is repeated until nothing changes, composing the offset maps. ASCII text
+    that the fold would leave as it is (no whitespace run to collapse, no hyphenated line break, no control
+    character) is its own view, with the identity map, built without a fold.
     """
+    if original.isascii() and _settled(original):
+        n = len(original)
+        return NormalizedText(original=original, text=original, starts=array("q", range(n)),
+                              ends=array("q", range(1, n + 1)))
+    return _fold(original, _depth)
+
+
+def _fold(original: str, _depth: int = 0) -> NormalizedText:
+    """The fold itself (see :func:`normalize`), for any text."""
     ordered = _reading_view(original) if bidi.has_controls(original) else None
     work = ordered.text if ordered is not None else original
     result = _fold_once(work, _depth)

@@ -131,3 +131,30 @@ def test_settled_examples(text: str, settled: bool) -> None:
     from screener.text.normalize import _settled
 
     assert _settled(text) is settled
+
+
+# ASCII text the fold leaves alone takes a short cut (the identity map): it must give exactly what the fold gives,
+# for every ASCII text, including those the short cut must not take (runs of white space, tabs, a hyphen at a
+# line end, control characters, a line break after a space).
+_ASCII_PIECES = st.sampled_from(["word", "Word", " ", "  ", "\n", "\n\n", " \n", "\t", "\r\n", "-", "con-\nfidential",
+                                 "re-\n  port", ".", "\x00", "\x07", "\x7f", "a", "1", "$", "@"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=60),
+                 st.lists(_ASCII_PIECES, max_size=30).map("".join)))
+def test_the_ascii_short_cut_gives_what_the_fold_gives(text: str) -> None:
+    from screener.text.normalize import _fold
+
+    fast, slow = normalize(text), _fold(text)
+    assert (fast.text, list(fast.starts), list(fast.ends)) == (slow.text, list(slow.starts), list(slow.ends))
+
+
+@pytest.mark.parametrize("text", ["Plain words.\nA second line.", "", "x", "tab\there", "two  spaces",
+                                  "confi-\ndential", "bell\x07"], ids=["plain", "empty", "one", "tab", "double-space",
+                                                                     "hyphen-break", "control"])
+def test_the_ascii_short_cut_on_named_cases(text: str) -> None:
+    from screener.text.normalize import _fold
+
+    fast, slow = normalize(text), _fold(text)
+    assert (fast.text, list(fast.starts), list(fast.ends)) == (slow.text, list(slow.starts), list(slow.ends))
