@@ -30,6 +30,7 @@ from screener.decide.policy import Policy
 from screener.decide.policy_layers import PolicyResolver, PolicyStack, matched_profiles
 from screener.decide.review import Overrides, apply_overrides
 from screener.detect.base import Detector, NlpResult, ScanInput
+from screener.detect.overlaps import prefer_specific
 from screener.detect.pii_refine import refine
 from screener.errors import ExtractionError
 from screener.exposure.signals import SignalFinder, exposure_of
@@ -303,8 +304,8 @@ class Screener:
         if error is not None:
             return self._unscanned(prep, error)
         starts = line_starts(prep.text)
-        findings_sorted = tuple(f.located(prep.text, starts) for f in
-                                sort_findings(f for f in set(findings) if self.selection.selects(f.rule_id)))
+        selected = prefer_specific((f for f in set(findings) if self.selection.selects(f.rule_id)), prep.text)
+        findings_sorted = tuple(f.located(prep.text, starts) for f in sort_findings(selected))
         if prep.parts:  # name the document part each finding lies in
             names = part_at(prep.parts, prep.text, (f.span.start for f in findings_sorted))
             findings_sorted = tuple(replace(f, part=n) for f, n in zip(findings_sorted, names, strict=True))

@@ -8,6 +8,11 @@ Office, London") goes too.
 ``laws``: the titles of laws read as organisations ("the Asylum and Immigration Act 1996", "the Brussels I
 Regulation", "Rules of Court"), and dates a law or treaty came into force ("on 1 November 1998, when
 Protocol No. 11 came into force"), are public, not personal.
+
+``labels``: a single word the model reads as a person, at the start of a line and followed by a colon, is a
+field label ("Config: retries set to three", "Agenda:") when it is a common field label or the text uses it
+in small letters nearby ("the config file"); a speaker label ("Dana: I agree") stays a person, and so
+does the name after a label ("Owner: Dana Whitfield").
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from screener.detect.pii_words import STATE_ADJECTIVES
+from screener.detect.pii_words import FIELD_LABELS, STATE_ADJECTIVES
 from screener.model import Finding
 
 _STATE_NAMES = "|".join(sorted((re.escape(s) for s in STATE_ADJECTIVES), key=len, reverse=True))
@@ -37,6 +42,10 @@ _INTO_FORCE = re.compile(r"\b(?:came|come|comes|coming|entered|enter|enters|ente
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z])|\n")
+# Before a label: the start of its line, then indentation, a bullet or list number, emphasis ("- **Config:**").
+_LABEL_BEFORE = re.compile(r"[ \t]*(?:(?:[-*•>#]+|\d{1,3}[.)])[ \t]*)?[*_]{0,2}")
+_LABEL_AFTER = re.compile(r"[*_]{0,2}[ \t]*:(?!:)")
+_LABEL_WINDOW = 4000  # characters either side in which a label's word may be written in small letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +64,29 @@ class Parties:
         return any(a <= start and end <= b for a, b in self.spans)
 
 
+def field_label(f: Finding, original: str) -> bool:
+    """Whether model PERSON ``f`` is one word standing as a field label: at a line's start, before a colon, and
+    either a common field label (:data:`FIELD_LABELS`) or a word the text also writes in small letters within
+    4,000 characters."""
+    word = original[f.span.start : f.span.end]
+    if f.entity != "PERSON" or not word.isalpha() or not word[:1].isupper():
+        return False
+    if not _LABEL_AFTER.match(original, f.span.end):
+        return False
+    line_start = original.rfind("\n", 0, f.span.start) + 1
+    if f.span.start - line_start > 24 or not _LABEL_BEFORE.fullmatch(original, line_start, f.span.start):
+        return False
+    low = word.lower()
+    near = original[max(0, f.span.start - _LABEL_WINDOW) : f.span.end + _LABEL_WINDOW]  # bounded: one pass per label
+    # as a word of prose, not inside an address or a user name ("paul.jones@example.com" says nothing)
+    return low in FIELD_LABELS or re.search(rf"(?<![\w.@/-]){re.escape(low)}(?![\w-]|[.@][\w])", near) is not None
+
+
 def context_reason(f: Finding, original: str, parties: Parties) -> str | None:
-    """``"parties"`` or ``"laws"`` when the words around model entity ``f`` show it is not personal data."""
+    """``"parties"``, ``"laws"`` or ``"labels"`` when the words around model entity ``f`` show it is not
+    personal data."""
+    if field_label(f, original):
+        return "labels"
     span = original[f.span.start : f.span.end].strip()
     if f.entity == "LOCATION":
         lead = _LEADING_THE.match(span)

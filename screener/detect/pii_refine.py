@@ -20,8 +20,9 @@ SpacyRecognizer) are trimmed or dropped; pattern findings (e-mail, card, IBAN, r
    ("Reconciliations are done ..."), the eponym of a technical term ("the Gini coefficient"), and where the
    text uses capitals, a "name" without one ("inter alia") or a person's "name" opening a sentence with a
    word in small letters ("Field report follows").
-5c. ``parties`` and ``laws`` (pii_context): a state party to the proceedings and its nationals' adjective, a
-   representative's seat; titles of laws read as organisations, dates a law came into force.
+5c. ``parties``, ``laws`` and ``labels`` (pii_context): a state party to the proceedings and its nationals'
+   adjective, a representative's seat; titles of laws read as organisations, dates a law came into force; a
+   field label at a line's start read as a person ("Config: ...").
 6. ``headings`` and abbreviations: a model ORGANIZATION on an all-capitals heading line ("THE FACTS"), or an
    everyday abbreviation (SSN, IBAN, ATM, ASAP), is not an organisation.
 7. ``addresses``: a street match grows over its address block (pii_address.complete_addresses).
@@ -45,8 +46,8 @@ from screener.model import Category, Finding, Span, sort_findings
 from screener.text.normalize import NormalizedText
 
 MODEL_METHOD = "SpacyRecognizer"
-STEPS = ("edges", "titles", "generic", "citations", "dates", "nouns", "parties", "laws", "headings", "addresses",
-         "cues", "overlaps")
+STEPS = ("edges", "titles", "generic", "citations", "dates", "nouns", "parties", "laws", "labels", "headings",
+         "addresses", "cues", "overlaps")
 NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)

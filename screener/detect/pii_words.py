@@ -37,6 +37,24 @@ COMMON_ABBREVIATIONS = frozenset(
 )
 
 
+# Field labels of forms, notes, tickets and configuration excerpts, lower case: a line starting "Config:" or
+# "Agenda:" labels a field; the model reads some of them, alone before the colon, as a person.
+FIELD_LABELS = frozenset(
+    """
+    config configs configuration cfg conf settings setup env environment environments prod production dev staging
+    uat qa sandbox repo repos repository deps dependencies refs ref reference references misc notes note summary
+    overview intro introduction background context scope agenda minutes attendees owner owners status priority
+    severity impact caveat caveats warning warnings verdict draft decision decisions action actions outcome
+    result results findings recommendation recommendations conclusion conclusions subject email e-mail mail
+    playbook runbook kubeconfig dockerfile makefile readme changelog todo todos fixme tbd goal goals objective
+    objectives purpose rationale assumptions constraints requirements risks issues issue ticket bug symptom cause
+    fix workaround resolution remedy steps details description comments feedback input output usage example
+    examples params parameters args arguments options flags version title author reviewer approver sponsor
+    team lead manager contact client customer vendor project milestone sprint epic deadline timeline budget cost
+    total source sources links tags labels category location date time attachment attachments enclosure memo
+    """.split()  # noqa: SIM905
+)
+
 # Words of country names (sovereign states and common short forms), lower case: with an institution noun
 # they name a state body ("the United Kingdom Government", "Government of Cyprus"), not a person's context.
 COUNTRY_WORDS = frozenset(

@@ -150,3 +150,39 @@ def test_harmless_essay_is_allowed(engine) -> None:  # type: ignore[no-untyped-d
     essay = ("Reconciliations are done in more than a week. It took forty minutes to agree the figures.\n"
              "Field report follows: the team met twice a week for about three hours.")
     assert engine.screen(essay).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("Config: retries set to three for the nightly job.", "Config", []),
+        ("Summary: the migration finished on time.", "Summary", []),
+        ("Notes:\n  retries: 3", "Notes", []),
+        ("  - **Agenda:** quarterly review", "Agenda", []),
+        ("1. Owner: to be named", "Owner", []),
+        ("Kubeconfig: copied from the kubeconfig of staging", "Kubeconfig", []),
+        ("Dana: I think we should ship it on Friday.", "Dana", [("Dana", "PERSON")]),
+        ("Owner: Dana Whitfield", "Dana Whitfield", [("Dana Whitfield", "PERSON")]),
+        ("We asked Config: no answer.", "Config", [("Config", "PERSON")]),
+        ("Config - retries set to three", "Config", [("Config", "PERSON")]),
+        ("From: paul.avery@example.com\nPaul:\nThanks for the call.", "Paul", [("Paul", "PERSON")]),
+    ],
+    ids=["config-label", "summary-label", "label-then-block", "bullet-bold-label", "numbered-label",
+         "word-used-in-small-letters", "speaker-label-kept", "name-after-label-kept", "mid-line-kept",
+         "no-colon-kept", "salutation-name-in-address-kept"],
+)  # fmt: skip
+def test_field_label_is_not_a_person(text: str, phrase: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, [model(text, phrase, "PERSON")]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Config: retries set to three for the nightly job.", []),
+        ("Config: retries set to three.\nOwner: Dana Whitfield", ["Dana Whitfield"]),
+    ],
+    ids=["quoted-config", "label-and-owner"],
+)
+def test_field_labels_through_the_engine(engine, text: str, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+    found = engine.screen(text).findings
+    assert [text[f.span.start : f.span.end] for f in found if f.entity == "PERSON"] == names

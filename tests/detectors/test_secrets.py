@@ -111,3 +111,44 @@ def test_catastrophic_pattern_fails_closed() -> None:
     item = ScanInput(normalize("a" * 60 + "!"), None, Metadata())
     with pytest.raises(PatternTimeout):
         runner.run(item)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "secret"),
+    [
+        ("admin / P@ssw0rd123", "SEC410", "P@ssw0rd123"),
+        ("user admin, pass Summer2024!", "SEC410", "Summer2024!"),
+        ("root:Hunter2!@db.example.com", "SEC409", "Hunter2!"),
+        ("creds are svc_backup / Xk9#mP2$vL", "SEC410", "Xk9#mP2$vL"),
+        ("login: jsmith  password: Tr0ub4dor&3", "SEC410", "Tr0ub4dor&3"),
+        ("Use admin/admin123 to log in.", "SEC410", "admin123"),
+        ("guest / Welcome1", "SEC410", "Welcome1"),
+        ("Credentials: ops.lead / Adm1n!2024 (rotate monthly)", "SEC410", "Adm1n!2024"),
+        ("The username is dana.w and the password is Autumn#2023.", "SEC410", "Autumn#2023"),
+        ("login jsmith pw: Kx8!vq2Lm", "SEC410", "Kx8!vq2Lm"),
+        ("copy it as backup:Bk2#x9Lq@files.example.com tonight", "SEC409", "Bk2#x9Lq"),
+    ],
+    ids=["slash-pair", "prose-pair", "userinfo-no-scheme", "creds-are", "login-password", "weak-default",
+         "weak-season-word", "credentials-label", "username-is", "pw-label", "userinfo-in-prose"],
+)
+def test_user_password_pairs(run_secrets: Run, text: str, code: str, secret: str) -> None:
+    assert spans(text, run_secrets(text)) == [(code, secret)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Send the input/output and / or the TCP/IP logs; either/or works, he/she said.",
+        "Due 12/05/2024, a 3/4 majority; see src/main and docs/Guide2024 for Q3/FY2024.",
+        "Each user must pass Level2 training.",
+        "The user account is locked after 5 attempts; user guide v2.1, pass 3 chapters.",
+        "Write to mailto:jdoe2@example.com or mailto:jane.doe@example.com today.",
+        "The host is db01.example.com:5432 and the ratio 1:2 holds at 10:30:45.",
+        "version:v2.3.1-RC1 and image: nginx:1.25-alpine, dx/dt=3x^2",
+        "git@github.com:org/repo.git",
+    ],
+    ids=["slash-words", "dates-fractions-paths", "pass-verb", "user-prose", "mailto", "host-port-time",
+         "config-values", "git-remote"],
+)
+def test_pair_look_alikes_stay_clean(run_secrets: Run, text: str) -> None:
+    assert run_secrets(text) == []
