@@ -6,6 +6,7 @@ Codes: E1xx configuration and rules, E2xx input and extraction, E3xx models and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 
@@ -63,3 +64,16 @@ class StoreError(ScreenerError):
 
     code = "E400"
     exit_code = 2
+
+
+_QUOTED_VALUE = re.compile(r"\s+with text\b.*\Z|'[^']*'|\"[^\"]*\"", re.S)
+
+
+def sqlite_reason(exc: BaseException, limit: int = 160) -> str:
+    """What went wrong in an SQLite error, for a message: its class and its text without any quoted value
+    (SQLite and Python's sqlite3 quote the cell they could not read, e.g. "Could not decode to UTF-8 column
+    'text' with text '...'": a store's cells hold the protected documents), on one line, at most ``limit``
+    characters."""
+    text = _QUOTED_VALUE.sub(lambda m: "" if m.group().lstrip().startswith("with text") else "'…'", str(exc))
+    text = " ".join(text.split())[:limit]
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__

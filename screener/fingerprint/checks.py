@@ -14,6 +14,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
+from screener.errors import sqlite_reason
 from screener.fingerprint.integrity import (
     bucket_digest,
     bucket_of,
@@ -235,7 +236,7 @@ def verify(conn: sqlite3.Connection, path: Path, m: Manifest, key: bytes | None,
         problems += sqlite_check(conn)
         problems += _verify_content(conn, m, key, frequent_docs)
     except sqlite3.DatabaseError as exc:
-        problems.append(f"sqlite: {exc}")
+        problems.append(f"sqlite: {sqlite_reason(exc)}")
     return problems
 
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 
-from screener.errors import StoreError
+from screener.errors import StoreError, sqlite_reason
 from screener.fingerprint import checks
 from screener.fingerprint.checks import DOC_COLUMNS, DocRow
 from screener.fingerprint.integrity import (
@@ -104,7 +104,7 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache: postings lookups stay in memory
         conn.execute("PRAGMA mmap_size = 268435456")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a readable fingerprint store ({exc})", code="E413") from exc
+        raise StoreError(f"{path} is not a readable fingerprint store ({sqlite_reason(exc)})", code="E413") from exc
     return conn
 
 
@@ -176,7 +176,7 @@ class FingerprintStore:
             store = cls._open(path, conn, key, writable, check_key, check, full_check)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{path} is corrupt ({exc})", code="E413") from exc
+            raise StoreError(f"{path} is corrupt ({sqlite_reason(exc)})", code="E413") from exc
         except StoreError:
             conn.close()
             raise
@@ -227,7 +227,7 @@ class FingerprintStore:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: read failed ({exc.__class__.__name__}: {exc}): the store is damaged, "
+            raise StoreError(f"{self.path}: read failed ({sqlite_reason(exc)}): the store is damaged, "
                              "run `screener corpus verify`", code="E413") from exc
 
     def close(self) -> None:
