@@ -26,8 +26,9 @@ from screener.text.extract import Limits, extract
 out_console = Console(highlight=False, soft_wrap=False)
 
 
-def _read(path: Path, limits: Limits) -> str:
-    """A file's extracted text; InputError (exit 2) naming the file and the reason, never its content."""
+def _read(path: Path, limits: Limits, what: str = "submission") -> str:
+    """A file's extracted text; InputError (exit 2) naming the file, what it is ("submission", "document")
+    and the reason, never its content."""
     if not path.is_file():
         raise InputError(f"{path}: no such file", code="E200")
     try:
@@ -35,7 +36,7 @@ def _read(path: Path, limits: Limits) -> str:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.__class__.__name__})", code="E200") from exc
     try:
-        return extract(data, path.name, limits).text
+        return extract(data, path.name, limits, what=what).text
     except InputError as exc:
         raise InputError(f"{path}: {exc.message}", code=exc.code) from exc
 
@@ -106,7 +107,7 @@ def compare_cmd(
         limits = Limits()
         text = _read(submission, limits)
         paths = list(documents)
-        texts = dict(zip(_doc_ids(paths), (_read(p, limits) for p in paths), strict=True))
+        texts = dict(zip(_doc_ids(paths), (_read(p, limits, "document") for p in paths), strict=True))
         if len(texts) < len(paths):
             raise InputError("a document is given twice", code="E220")
         found = compare(text, list(texts.items()), suppress=list(suppress or ()))

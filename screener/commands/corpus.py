@@ -30,7 +30,11 @@ app = typer.Typer(
 )
 out_console = Console(highlight=False)
 
-Docs = Annotated[list[Path], typer.Argument(help="Files or directories (.txt .md .html .docx .pdf; searched).")]
+Docs = Annotated[list[Path], typer.Argument(
+    help="Files or directories, searched; read: .txt .md .markdown .text .html .htm .docx .pdf .pptx .xlsx .eml "
+         ".csv .tsv (other files in a directory are listed as skipped; a file named on its own is read whatever "
+         "its name)."
+)]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Skip files larger than this many bytes.")]
 MaxPages = Annotated[int, typer.Option("--max-pages", help="Skip PDFs with more pages than this.")]
 StorePath = Annotated[Path, typer.Argument(help="An index (.db) or a pack (.pack).")]
@@ -41,7 +45,9 @@ def _limits(max_bytes: int, max_pages: int) -> Limits:
     return Limits(max_bytes=max_bytes, max_pages=max_pages)
 
 
-def _report(reports: list[FileReport], manifest: Manifest) -> None:
+def _report(reports: list[FileReport], manifest: Manifest) -> int:
+    """Print the files' table and the counts; the number of files skipped. Raises StoreError E421 when the
+    store holds no document."""
     table = Table(title=f"{shown(manifest.kind)} {shown(manifest.name)}", show_lines=False)
     for col in ("file", "document id", "status", "terms", "fingerprints", "reason"):
         table.add_column(col)
@@ -53,11 +59,25 @@ def _report(reports: list[FileReport], manifest: Manifest) -> None:
     err_console.print(table)
     skipped = sum(r.status != "added" for r in reports)
     err_console.print(
-        f"{manifest.docs} documents, {manifest.postings} fingerprints in the store; "
+        f"{_count(manifest.docs, 'document')}, {_count(manifest.postings, 'fingerprint')} in the store; "
         f"{len(reports) - skipped} added, {skipped} skipped"
     )
-    if reports and skipped == len(reports):
-        raise StoreError("no document could be added (see the reasons above)", code="E421")
+    if manifest.docs == 0:
+        raise StoreError("the store holds no document: nothing would be matched against it "
+                         + ("(see the reasons above)" if reports else "(no file found)"), code="E421")
+    return skipped
+
+
+def _exit_if_skipped(skipped: int) -> None:
+    """A store written without some of the files named exits 1, so that a script notices."""
+    if skipped:
+        err_console.print(f"[yellow]{_count(skipped, 'file')} not indexed[/]: the store does not cover "
+                          f"{'it' if skipped == 1 else 'them'} (exit 1)")
+        raise typer.Exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @app.command()
@@ -79,7 +99,9 @@ def build(
         manifest, reports = lib.build(docs, name, out, key=key, k=k, window=window,
                                       role="suppress" if suppression else "protect",
                                       limits=_limits(max_bytes, max_pages))
-        _report(reports, manifest)
+        if manifest.docs == 0:
+            out.unlink(missing_ok=True)  # an empty index is not left behind for a scan to pass against
+        _exit_if_skipped(_report(reports, manifest))
 
 
 @app.command()
@@ -92,7 +114,7 @@ def add(
     """Add documents to an index. Example: screener corpus add corpora/demo.db new-memo.docx"""
     with handled():
         manifest, reports = lib.add(index, docs, _limits(max_bytes, max_pages))
-        _report(reports, manifest)
+        _exit_if_skipped(_report(reports, manifest))
 
 
 @app.command()
@@ -181,6 +203,9 @@ def fingerprint(
         expires = (datetime.now(UTC) + timedelta(days=days)).date()
         manifest, reports = lib.fingerprint(docs, name or out.stem, out, key, expires=expires, k=k, window=window,
                                             limits=_limits(max_bytes, max_pages))
-        _report(reports, manifest)
+        if manifest.docs == 0:
+            out.unlink(missing_ok=True)
+        skipped = _report(reports, manifest)
         err_console.print(f"pack id {manifest.pack_id}, created {manifest.created}, expires {manifest.expires}; "
                           f"the screener reads the key from {lib.pack_key_path(out).name} beside the pack")
+        _exit_if_skipped(skipped)

@@ -121,12 +121,17 @@ def remove(index: Path, refs: Iterable[str]) -> tuple[Manifest, list[str], list[
 def open_store(path: Path, key_file: Path | None = None) -> FingerprintStore:
     """Open and check an index, or a pack with its key (``key_file`` or ``NAME.key`` beside it); check expiry.
 
-    Raises StoreError (E41x) for a store that is missing, damaged, edited, foreign, expired or keyless."""
+    Raises StoreError (E41x) for a store that is missing, damaged, edited, foreign, expired or keyless, and
+    E422 for a protecting store that holds no document (a scan against it would pass everything)."""
     path = Path(path)
     key = None
     if path.suffix == ".pack":
         key = read_key(key_file or pack_key_path(path))
     store = FingerprintStore.open(path, key=key)
+    if store.manifest.role == "protect" and store.manifest.docs == 0:
+        store.close()
+        raise StoreError(f"{path} holds no document: screening against it would find nothing (add documents "
+                         "with `screener corpus add`, or leave it out)", code="E422")
     expires = store.manifest.expires
     if expires and date.fromisoformat(expires) < datetime.now(UTC).date():
         store.close()

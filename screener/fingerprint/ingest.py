@@ -17,10 +17,9 @@ from screener.errors import ExtractionError, StoreError
 from screener.fingerprint.match import WINDOW_TERMS
 from screener.fingerprint.shingle import shingle_hashes, terms_of, winnow
 from screener.fingerprint.store import FingerprintStore
-from screener.text.extract import Limits, extract
+from screener.text.extract import DOCUMENT_SUFFIXES, Limits, extract
 from screener.text.normalize import NormalizedText, normalize
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 _HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]+(?P<md>[^\n]{1,120})"
     r"|(?P<num>(?:\d+(?:\.\d+)*\.?|[A-Z]\.|(?:Section|Article|Part|Appendix|Annex)[ \t]+[\dIVXA-Z.]+)"
@@ -86,11 +85,12 @@ def add_text(store: FingerprintStore, ref: str, text: str) -> Prepared:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the corpus files found under directories named (sorted, recursive)."""
+    """Files named, and every file found under directories named (sorted, recursive): those of a format the
+    extractor does not read are kept too, so that they are reported as skipped rather than left out unseen."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file()))
         else:
             out.append(p)
     return out
@@ -99,16 +99,20 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def ingest_files(store: FingerprintStore, paths: Iterable[Path], limits: Limits | None = None) -> list[FileReport]:
     """Add every file to the store (not committed); one report per file, in order."""
     limits = limits or Limits()
+    paths = list(paths)
+    named = {p for p in paths if not p.is_dir()}  # a file named on its own is read whatever its name ends with
     reports = []
     for path in expand(paths):
         ref = path.name
         try:
             if not path.is_file():
                 raise ExtractionError("no such file")
+            if path.suffix.lower() not in DOCUMENT_SUFFIXES and path not in named:
+                raise ExtractionError(f"unsupported file type {path.suffix.lower() or '(none)'!r}")
             size = path.stat().st_size
             if size > limits.max_bytes:
                 raise ExtractionError(f"{size} bytes exceeds the {limits.max_bytes}-byte limit")
-            extracted = extract(path.read_bytes(), path.name, limits)
+            extracted = extract(path.read_bytes(), path.name, limits, what="document")
             prepared = add_text(store, ref, extracted.text)
         except (ExtractionError, StoreError, OSError) as exc:
             reason = exc.message if isinstance(exc, ExtractionError | StoreError) else exc.__class__.__name__

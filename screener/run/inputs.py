@@ -28,9 +28,8 @@ from typing import Any
 from screener.config import ScreenerConfig
 from screener.model import Metadata, Submission
 from screener.safe_text import utf8_clean
+from screener.text.extract import DOCUMENT_SUFFIXES
 
-DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf",
-                               ".pptx", ".xlsx", ".eml", ".csv", ".tsv"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 SUBMITTED_AT = "submitted_at"  # a record's submission time (ISO 8601), kept as metadata, never screened
 

@@ -18,6 +18,10 @@ from io import BytesIO
 from screener.errors import ExtractionError
 from screener.text.parts import Budget, Extracted, Limits, Part, part_at
 
+# File name endings read as documents (anything else in a folder is reported, not read): what ``extract`` handles.
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf",
+                               ".pptx", ".xlsx", ".eml", ".csv", ".tsv"})
+
 __all__ = ["Extracted", "Limits", "Part", "decode_text", "extract", "part_at", "sniff"]
 
 _BOMS = (
@@ -151,14 +155,16 @@ def _nested(data: bytes, name: str | None, budget: Budget) -> Extracted:
         budget.depth -= 1
 
 
-def extract(data: bytes, name: str | None = None, limits: Limits | None = None) -> Extracted:
-    """Extract the text of one document. Raises ExtractionError (never anything else on bad input)."""
+def extract(data: bytes, name: str | None = None, limits: Limits | None = None, *,
+            what: str = "submission") -> Extracted:
+    """Extract the text of one document. ``what`` names it in error messages ("submission", "document").
+    Raises ExtractionError (never anything else on bad input)."""
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        raise ExtractionError(f"submission of {len(data)} bytes exceeds the {limits.max_bytes}-byte limit")
+        raise ExtractionError(f"{what} of {len(data)} bytes exceeds the {limits.max_bytes}-byte limit")
     if not data.strip():
-        raise ExtractionError("empty submission")
+        raise ExtractionError(f"empty {what}")
     result = _dispatch(data, name, Budget(limits))
     if not result.text.strip():
-        raise ExtractionError(f"no text found in {result.format} submission")
+        raise ExtractionError(f"no text found in {result.format} {what}")
     return result

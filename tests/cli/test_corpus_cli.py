@@ -33,9 +33,43 @@ def test_build_reports_each_file(tmp_path: Path) -> None:
     docs = write_corpus(tmp_path)
     (docs / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     code, out = run("build", str(docs), "--name", "halvorsen", "--out", str(tmp_path / "h.db"))
-    assert code == 0
-    assert "2 added, 1 skipped" in out and "corrupt ZIP" in out
+    assert code == 1  # written, but a script must notice that it does not cover every file
+    assert "2 added, 1 skipped" in out and "corrupt ZIP" in out and "1 file not indexed" in out
     assert "Aurora" not in out  # no document text on the terminal
+    assert (tmp_path / "h.db").is_file()
+
+
+@pytest.mark.parametrize("what", ["empty-folder", "only-unreadable", "only-unsupported"])
+def test_a_build_that_indexes_nothing_fails_and_leaves_no_store(tmp_path: Path, what: str) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    if what == "only-unreadable":
+        (docs / "blank.txt").write_text("   \n", encoding="utf-8")
+    elif what == "only-unsupported":
+        (docs / "memo.rtf").write_text("{\\rtf1 Halvorsen Aurora desk}", encoding="utf-8")
+    code, out = run("build", str(docs), "--name", "x", "--out", str(tmp_path / "x.db"))
+    assert code == 2 and "E421" in out and "holds no document" in out
+    assert not (tmp_path / "x.db").exists()
+    assert "Aurora" not in out
+
+
+def test_files_of_formats_not_read_are_reported_not_left_out(tmp_path: Path) -> None:
+    docs = write_corpus(tmp_path)
+    (docs / "notes.rtf").write_text("{\\rtf1 Aurora}", encoding="utf-8")
+    (docs / "image.png").write_bytes(b"\x89PNG\r\n")
+    code, out = run("build", str(docs), "--name", "halvorsen", "--out", str(tmp_path / "h.db"))
+    assert code == 1 and "2 added, 2 skipped" in out and "2 files not indexed" in out
+    assert "notes.rtf" in out and "image.png" in out and "'.rtf'" in out and "'.png'" in out
+
+
+def test_scanning_against_an_index_without_documents_is_refused(tmp_path: Path) -> None:
+    from cli import app as main_app
+
+    lib.build([], "empty", tmp_path / "empty.db")
+    sub = tmp_path / "sub.txt"
+    sub.write_text("The Aurora desk quotes municipal bonds at eleven basis points.", encoding="utf-8")
+    result = runner.invoke(main_app, ["scan", str(sub), "--corpus", str(tmp_path / "empty.db")])
+    assert result.exit_code == 2 and "E422" in result.output and "holds no document" in result.output
 
 
 def test_info_json_lists_manifest_and_documents(built: Path) -> None:
@@ -68,7 +102,7 @@ def test_verify_fails_on_tampering(built: Path) -> None:
     ("args", "message"),
     [
         (("info", "nowhere.db"), "does not exist"),
-        (("build", "nowhere.txt", "--name", "x", "--out", "{tmp}/x.db"), "no document could be added"),
+        (("build", "nowhere.txt", "--name", "x", "--out", "{tmp}/x.db"), "holds no document"),
         (("build", "{tmp}", "--name", "x", "--out", "{tmp}/no/such/dir/x.db"), "cannot create"),
         (("fingerprint", "{tmp}", "--key-file", "{tmp}/k.key", "--out", "{tmp}/x.db"), "must name a .pack"),
         (("fingerprint", "{tmp}", "--key-file", "{tmp}/absent.key", "--out", "{tmp}/x.pack"), "cannot read key"),
@@ -166,3 +200,14 @@ def test_verify_checks_a_pack_with_its_key(tmp_path: Path) -> None:
     conn.close()
     code, out = run("verify", str(pack), "--key-file", str(moved))
     assert code == 2 and "MAC" in out
+
+
+def test_the_help_lists_every_format_a_build_reads() -> None:
+    import re
+
+    from screener.text.extract import DOCUMENT_SUFFIXES
+
+    code, out = run("build", "--help")
+    flat = " ".join(out.replace("│", " ").split())
+    assert code == 0
+    assert [s for s in sorted(DOCUMENT_SUFFIXES) if not re.search(rf"{re.escape(s)}(?![a-z])", flat)] == []

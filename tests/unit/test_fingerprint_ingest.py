@@ -103,9 +103,17 @@ def test_directories_are_searched_for_corpus_files(tmp_path: Path) -> None:
     (tmp_path / "d" / "sub").mkdir(parents=True)
     (tmp_path / "d" / "sub" / "a.md").write_text(PRICING, encoding="utf-8")
     (tmp_path / "d" / "b.txt").write_text(ONBOARDING, encoding="utf-8")
-    (tmp_path / "d" / "ignored.bin").write_bytes(b"\x00")
+    (tmp_path / "d" / "unread.bin").write_bytes(b"\x00")
     _, reports = corpus.build([tmp_path / "d"], "t", tmp_path / "t.db", key=KEY)
-    assert sorted(r.ref for r in reports) == ["a.md", "b.txt"]
+    assert sorted((r.ref, r.status) for r in reports) == [("a.md", "added"), ("b.txt", "added"),
+                                                          ("unread.bin", "skipped")]
+    assert next(r for r in reports if r.ref == "unread.bin").reason == "unsupported file type '.bin'"
+
+
+def test_a_file_named_on_its_own_is_read_whatever_its_name(tmp_path: Path) -> None:
+    (tmp_path / "minutes.notes").write_text(PRICING, encoding="utf-8")
+    _, reports = corpus.build([tmp_path / "minutes.notes"], "t", tmp_path / "t.db", key=KEY)
+    assert [(r.ref, r.status) for r in reports] == [("minutes.notes", "added")]
 
 
 def test_duplicate_document_id_is_skipped_with_reason(tmp_path: Path) -> None:
