@@ -19,6 +19,7 @@ from pathlib import Path
 
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput, SourceHit
+from screener.errors import StoreError
 from screener.fingerprint.corpus import open_store
 from screener.fingerprint.match import Matcher, MatchParams, Passage
 from screener.fingerprint.store import FingerprintStore
@@ -159,15 +160,19 @@ def corpus_paths(config: ScreenerConfig) -> list[Path]:
 
 
 def _resolve_store(path: Path, corpora_dir: Path) -> Path:
+    """``path`` as given, else under ``corpora_dir`` (a bare name: ``NAME.db``, else ``NAME.pack``). Raises
+    StoreError E415 naming both places when it is in neither."""
     if path.is_absolute() or path.is_file():
         return path
     candidate = corpora_dir / path
-    if candidate.is_file() or path.suffix:
+    if candidate.is_file():
         return candidate
-    for suffix in (".db", ".pack"):
-        if candidate.with_suffix(suffix).exists():
-            return candidate.with_suffix(suffix)
-    return candidate
+    if not path.suffix:
+        for suffix in (".db", ".pack"):
+            if candidate.with_suffix(suffix).is_file():
+                return candidate.with_suffix(suffix)
+    where = f"{candidate}{'' if path.suffix else '(.db|.pack)'}"
+    raise StoreError(f"fingerprint store {path} not found, neither as given nor as {where}", code="E415")
 
 
 def aligned_passage(config: ScreenerConfig, finding: Finding) -> AlignedPair | None:

@@ -211,3 +211,15 @@ def test_the_help_lists_every_format_a_build_reads() -> None:
     flat = " ".join(out.replace("│", " ").split())
     assert code == 0
     assert [s for s in sorted(DOCUMENT_SUFFIXES) if not re.search(rf"{re.escape(s)}(?![a-z])", flat)] == []
+
+
+@pytest.mark.parametrize("given", ["nonexist.db", "nonexist", "sub/nonexist.pack"])
+def test_a_corpus_found_nowhere_is_named_as_given_and_where_it_was_looked_for(tmp_path: Path, given: str) -> None:
+    from cli import app as main_app
+
+    sub = tmp_path / "sub.txt"
+    sub.write_text("Plain words.", encoding="utf-8")
+    result = runner.invoke(main_app, ["scan", str(sub), "--corpus", given])
+    message = " ".join(result.output.split())
+    assert result.exit_code == 2 and "E415" in message
+    assert f"fingerprint store {given} not found, neither as given nor as" in message

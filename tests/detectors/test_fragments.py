@@ -179,11 +179,12 @@ def test_unusable_store_fails_closed_at_build(stores: Path, rules: RuleSet, name
 
 
 def test_bare_store_names_resolve_to_db_then_pack(stores: Path) -> None:
-    config = ScreenerConfig(corpora_dir=stores, corpora=(Path("halvorsen"), Path("halvorsen.pack"), Path("nowhere")))
-    assert corpus_paths(config) == [stores / "halvorsen.db", stores / "halvorsen.pack", stores / "nowhere"]
-    with pytest.raises(StoreError) as err:
-        build_detector(ScreenerConfig(corpora_dir=stores, corpora=(Path("nowhere"),)), None)
-    assert err.value.code == "E415"
+    config = ScreenerConfig(corpora_dir=stores, corpora=(Path("halvorsen"), Path("halvorsen.pack")))
+    assert corpus_paths(config) == [stores / "halvorsen.db", stores / "halvorsen.pack"]
+    for missing in ("nowhere", "nowhere.db"):
+        with pytest.raises(StoreError) as err:
+            build_detector(ScreenerConfig(corpora_dir=stores, corpora=(Path(missing),)), None)
+        assert err.value.code == "E415" and f"{missing} not found" in err.value.message
 
 
 def test_rule_pack_documents_every_code(rules: RuleSet) -> None:
