@@ -17,6 +17,7 @@ from screener.errors import ExtractionError, StoreError
 from screener.fingerprint.match import WINDOW_TERMS
 from screener.fingerprint.shingle import shingle_hashes, terms_of, winnow
 from screener.fingerprint.store import FingerprintStore
+from screener.model import Span
 from screener.text.extract import DOCUMENT_SUFFIXES, Limits, extract
 from screener.text.normalize import NormalizedText, normalize
 
@@ -27,6 +28,12 @@ _HEADING = re.compile(
     r"|(?P<caps>[A-Z][A-Z0-9 &/,'-]{3,80}))[ \t]*$",
     re.M,
 )
+
+
+# A plain text heading: a short line after a blank line (or at the start), starting with a capital, without a
+# sentence's end or a label's colon.
+_PLAIN_HEADING = re.compile(r"(?:\A|(?<=\n\n))[ \t]*[A-Z][^\n.;:!?]{0,80}[^\n.;:!?,\s][ \t]*(?=\r?\n)")
+_PLAIN_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,32 +54,47 @@ class FileReport:
     fingerprints: int = 0
 
 
-def sections_of(norm: NormalizedText, term_starts: tuple[int, ...]) -> tuple[tuple[int, int, str], ...]:
-    """``(term position, original char offset, label)`` of each heading-like line of the folded text."""
+def sections_of(norm: NormalizedText, term_starts: tuple[int, ...],
+                plain: bool = False) -> tuple[tuple[int, int, str], ...]:
+    """``(term position, original char offset, label)`` of each heading-like line of the folded text: Markdown
+    headings, numbered or lettered headings, "Section 3 ..." lines and lines in capitals; with ``plain``, also
+    a short line after a blank line of the original text, starting with a capital and not ending a sentence
+    (a plain text heading: "Root cause"). Packs keep labels in clear, so they take no plain
+    headings."""
     from bisect import bisect_left
 
-    out = []
+    found: list[tuple[int, int, int, str]] = []  # folded start, folded end, original start, label
     for m in _HEADING.finditer(norm.text):
-        label = " ".join(m.group(0).strip().lstrip("#").split())[:120]
-        if not label or len(label.split()) > 14:
+        found.append((m.start(), m.end(), norm.to_original(m.start(), m.end()).start, m.group(0)))
+    if plain:
+        for m in _PLAIN_HEADING.finditer(norm.original):
+            if len(m.group(0).split()) <= _PLAIN_WORDS:
+                a, b = norm.to_folded(Span(m.start(), m.end()))
+                found.append((a, b, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.group(0)))
+    out: list[tuple[int, int, str]] = []
+    last_end = -1
+    for a, b, original, text in sorted(found):
+        label = " ".join(text.strip().lstrip("#").split())[:120]
+        if not label or len(label.split()) > 14 or a < last_end:
             continue
-        out.append((bisect_left(term_starts, m.start()), norm.to_original(m.start(), m.end()).start, label))
+        last_end = b
+        out.append((bisect_left(term_starts, a), original, label))
     return tuple(out)
 
 
-def prepare(text: str, k: int, window: int, key: bytes) -> Prepared:
+def prepare(text: str, k: int, window: int, key: bytes, plain_headings: bool = False) -> Prepared:
     norm = normalize(text)
     terms = terms_of(norm.text)
     fingerprints = winnow(shingle_hashes(terms.terms, k, key), window)
     offsets = array("I", (norm.starts[s] for s in terms.starts)).tobytes() if len(terms) > WINDOW_TERMS else None
-    return Prepared(len(terms), sections_of(norm, terms.starts), tuple(fingerprints), offsets)
+    return Prepared(len(terms), sections_of(norm, terms.starts, plain_headings), tuple(fingerprints), offsets)
 
 
 def add_text(store: FingerprintStore, ref: str, text: str) -> Prepared:
     m = store.manifest
     if store.key is None:
         raise StoreError(f"{store.path}: no key to fingerprint with", code="E416")
-    prepared = prepare(text, m.k, m.window, store.key)
+    prepared = prepare(text, m.k, m.window, store.key, plain_headings=m.kind == "index")
     sections = prepared.sections
     if m.kind == "pack":  # a pack carries labels and term positions, no character offsets into the source
         sections = tuple((pos, -1, label) for pos, _, label in sections)

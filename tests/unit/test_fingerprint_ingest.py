@@ -124,3 +124,38 @@ def test_duplicate_document_id_is_skipped_with_reason(tmp_path: Path) -> None:
                               key=KEY)
     assert [r.status for r in reports] == ["added", "skipped"]
     assert "already" in reports[1].reason
+
+
+PLAIN_MEMO = """Halvorsen Turbine Works - Internal Memorandum
+
+Root cause
+
+Parts wait on open racks between grit blasting and spraying, sometimes for six hours.
+
+Corrective actions
+Blast and spray within one shift, and log the rack time in the Orchid register.
+
+Thanks.
+
+The committee agreed that the Aurora desk will quote municipal bonds at a spread of eleven basis
+points over the composite curve.
+"""
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("index", ["Halvorsen Turbine Works - Internal Memorandum", "Root cause", "Corrective actions"]),
+    ("pack", []),
+], ids=["index-reads-plain-headings", "pack-keeps-no-plain-label"])
+def test_plain_text_headings(tmp_path: Path, kind: str, expected: list[str]) -> None:
+    doc = tmp_path / "memo.txt"
+    doc.write_text(PLAIN_MEMO, encoding="utf-8")
+    if kind == "index":
+        corpus.build([doc], "t", tmp_path / "t.db", key=KEY)
+        store = FingerprintStore.open(tmp_path / "t.db")
+    else:
+        corpus.fingerprint([doc], "t", tmp_path / "t.pack", KEY)
+        store = FingerprintStore.open(tmp_path / "t.pack", key=KEY)
+    (info,) = store.documents().values()
+    assert [label for _, _, label in info.sections] == expected
+    for _, offset, label in info.sections:  # an index's labels point at their line in the document
+        assert PLAIN_MEMO[offset:].startswith(label)
