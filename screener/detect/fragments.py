@@ -20,7 +20,7 @@ from pathlib import Path
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput, SourceHit
 from screener.fingerprint.corpus import open_store
-from screener.fingerprint.match import Matcher, MatchParams, Passage
+from screener.fingerprint.match import Matcher, MatchParams, Passage, loose
 from screener.fingerprint.store import FingerprintStore
 from screener.model import Category, Evidence, Finding, Span
 from screener.ruleset.loader import RuleSet
@@ -99,6 +99,8 @@ class FragmentDetector:
         short_edited = (rule is self.rules["edited"] and p.words >= min(rule.min_words, SHORT_EDITED_WORDS)
                         and p.similarity >= max(rule.min_similarity, SHORT_EDITED_SIMILARITY))
         if p.words < rule.min_words and not short_edited:
+            return None
+        if rule is self.rules["edited"] and loose(p, self.matcher.params):
             return None
         return rule
 

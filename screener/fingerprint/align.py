@@ -22,6 +22,7 @@ _EXTEND = 12  # words an end may grow over identical neighbours
 _GLUE = 2  # words skipped inside a verbatim run (a changed or dropped word)
 _MOSTLY = 0.75  # share of a passage's words in verbatim runs that makes it a quotation
 _BREAK = 24  # words between aligned blocks that split a passage
+_EDGE = 3  # words beyond each end of the ranges searched for exact runs
 
 
 @dataclass(slots=True)
@@ -173,7 +174,11 @@ def align(
         return [whole] if len(runs) > 1 else [_piece(qw, sw, blocks, True)]
     # The alignment may have matched a word of a verbatim run elsewhere (an earlier "the"), cutting the run:
     # exact runs of identical words are found directly as well.
-    verbatim += [[b] for b in exact_runs(q, s, (qa, qb), (sa, sb), verbatim_words)
+    # The terms bounding the ranges leave out function words at their ends ("Where" before a heading's first
+    # term): exact runs are looked for a few words further out on both sides.
+    qx = (max(0, qa - _EDGE), min(len(q), qb + _EDGE))
+    sx = (max(0, sa - _EDGE), min(len(s), sb + _EDGE))
+    verbatim += [[b] for b in exact_runs(q, s, qx, sx, verbatim_words)
                  if not any(b[0] < r[-1][1] and r[0][0] < b[1] for r in verbatim)]
     if not verbatim:
         return [whole]
