@@ -35,6 +35,7 @@ from screener.fingerprint.align import Alignment, Cluster, align, cluster_seeds,
 from screener.fingerprint.sentences import extend, extend_terms, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
 from screener.fingerprint.store import DocInfo, FingerprintStore
+from screener.fingerprint.summary import SummaryParams, summaries
 from screener.text.normalize import NormalizedText, normalize
 
 WINDOW_TERMS = 2_000  # longer candidate documents are aligned around their hits only
@@ -73,6 +74,16 @@ class MatchParams:
     loose_similarity: float = 0.45
     loose_words: int = 60
     loose_share: float = 0.6
+    summary_q_gap: int = 30  # summary passages (summary.py): query terms between seeds of one summary
+    summary_s_gap: int = 400  # ... source terms between them
+    summary_ratio: float = 2.0  # ... source terms per query term, at least (0: no summary passages)
+    summary_terms: int = 25  # ... query terms, at least
+    summary_words: int = 40  # ... query words, at least (FRG504's default minimum)
+    summary_sentences: float = 0.5  # ... share of the query sentences holding a seed
+    summary_shared: float = 0.75  # ... share of the query terms found in the source side
+    summary_sentence_share: float = 0.55  # ... mean share of a query sentence's terms in two source sentences
+    summary_covered: float = 0.9  # ... unless reportable passages cover this share of its query side already
+    summary_verbatim: float = 0.5  # ... or verbatim runs this share of its words
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +97,7 @@ class Passage:
     words: int  # query words in the passage
     similarity: float
     seeds: int
-    kind: str  # "index" | "pack"
+    kind: str  # "index" | "pack" | "summary" (an index passage retold much shorter, summary.py)
     coverage: float = 0.0  # share of the source document's words (index) or terms (pack) the passage covers
     shared: float = 1.0  # share of the query passage's terms found in the source passage (index passages)
 
@@ -235,7 +246,44 @@ class Matcher:
                 ))
             if small and weak is not None and len(found) == before and c.distinct >= 2:
                 weak.append(_seed_passage(store.manifest.name, doc, info, c, terms, words, source, sk))
+        if prm.summary_ratio > 0 and prm.sentence_seeds and sk == (prm.seed_k or store.manifest.k):
+            found = self._summaries(store, info, doc, source, seeds, text.text, terms, words, q_sents, found)
         return found
+
+    def _summaries(
+        self, store: FingerprintStore, info: DocInfo, doc: int, source: _Source, seeds: list[tuple[int, int]],
+        text: str, terms: Terms, words: Words, q_sents: list[tuple[int, int]], found: list[Passage],
+    ) -> list[Passage]:
+        """``found`` with the summary passages of this document (summary.py) in place of the passages they
+        overlap in the query, unless reportable ones cover ``summary_covered`` of its query side already or
+        verbatim runs ``summary_verbatim`` of its words (a copied or edited passage whose source words recur
+        further on is not a summary)."""
+        prm = self.params
+        sp = SummaryParams(prm.summary_q_gap, prm.summary_s_gap, prm.summary_ratio, prm.summary_terms,
+                           prm.summary_sentences, prm.summary_shared, prm.summary_sentence_share)
+        out: list[Passage] = []
+        for sm in summaries(terms, q_sents, source.terms, source.sentences, seeds, sp):
+            q_chars = (terms.starts[sm.q_terms[0]], _tail(text, terms.ends[sm.q_terms[1] - 1]))
+            s_folded = (source.terms.starts[sm.s_terms[0]], source.terms.ends[sm.s_terms[1] - 1])
+            s_span = source.norm.to_original(*s_folded)
+            s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
+            qa, qb = word_range(words, *q_chars)
+            inside = [p for p in _best_per_region(found, prm)
+                      if p.q_chars[0] < q_chars[1] and q_chars[0] < p.q_chars[1] and _reportable(p, prm)]
+            covered = sum(min(p.q_chars[1], q_chars[1]) - max(p.q_chars[0], q_chars[0]) for p in inside)
+            verbatim = sum(p.words for p in inside if p.similarity >= prm.verbatim_similarity)
+            if (qb - qa < prm.summary_words or covered >= prm.summary_covered * (q_chars[1] - q_chars[0])
+                    or verbatim >= prm.summary_verbatim * (qb - qa)):
+                continue
+            out.append(Passage(
+                store.manifest.name, doc, info.ref, info.section_at(sm.s_terms[0] + source.base_term), q_chars,
+                s_range, qb - qa, sm.shared, sm.seeds, "summary",
+                (s_range[1] - s_range[0]) / max(1, source.doc_chars), sm.shared,
+            ))
+        if not out:
+            return found
+        kept = [p for p in found if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in out)]
+        return sorted(kept + out, key=lambda p: p.q_chars)
 
     def _pack_passages(
         self, store: FingerprintStore, info: DocInfo, doc: int, seeds: list[tuple[int, int]], terms: Terms,
@@ -389,6 +437,7 @@ def _merge_close(passages: list[Passage], gap: int) -> list[Passage]:
     for p in sorted(passages, key=lambda p: p.q_chars):
         last = out[-1] if out else None
         if (last is not None and last.s_chars is not None and p.s_chars is not None
+                and "summary" not in (last.kind, p.kind)
                 and p.q_chars[0] - last.q_chars[1] <= gap
                 and max(p.s_chars[0], last.s_chars[0]) - min(p.s_chars[1], last.s_chars[1]) <= gap):
             words = last.words + p.words
