@@ -21,7 +21,8 @@ from pathlib import Path
 from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput, SourceHit
 from screener.fingerprint.corpus import open_store
-from screener.fingerprint.match import Matcher, MatchParams, Passage, loose
+from screener.fingerprint.match import Matcher, MatchParams
+from screener.fingerprint.passages import Passage, loose
 from screener.fingerprint.store import FingerprintStore
 from screener.model import Category, Evidence, Finding, Span
 from screener.ruleset.loader import RuleSet

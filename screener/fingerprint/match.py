@@ -32,6 +32,12 @@ from rapidfuzz.distance import Indel
 
 from screener.errors import StoreError
 from screener.fingerprint.align import Alignment, Cluster, align, cluster_seeds, word_range
+from screener.fingerprint.passages import Passage as Passage  # re-exported: Matcher.match returns them
+from screener.fingerprint.passages import best_per_region as _best_per_region
+from screener.fingerprint.passages import merge_close as _merge_close
+from screener.fingerprint.passages import reportable as _reportable
+from screener.fingerprint.passages import shared_terms as _shared
+from screener.fingerprint.passages import weight as _weight
 from screener.fingerprint.sentences import extend, extend_terms, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, words_of
 from screener.fingerprint.store import DocInfo, FingerprintStore
@@ -84,22 +90,6 @@ class MatchParams:
     summary_sentence_share: float = 0.55  # ... mean share of a query sentence's terms in two source sentences
     summary_covered: float = 0.9  # ... unless reportable passages cover this share of its query side already
     summary_verbatim: float = 0.5  # ... or verbatim runs this share of its words
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    store: str  # the store's name
-    doc: int
-    ref: str
-    section: str | None
-    q_chars: tuple[int, int]  # range in the query: folded inside the matcher, ORIGINAL as Matcher.match returns it
-    s_chars: tuple[int, int] | None  # ORIGINAL range in the source document (indexes only)
-    words: int  # query words in the passage
-    similarity: float
-    seeds: int
-    kind: str  # "index" | "pack" | "summary" (an index passage retold much shorter, summary.py)
-    coverage: float = 0.0  # share of the source document's words (index) or terms (pack) the passage covers
-    shared: float = 1.0  # share of the query passage's terms found in the source passage (index passages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,71 +377,6 @@ def _seed_passage(store: str, doc: int, info: DocInfo, c: Cluster, terms: Terms,
     return Passage(store, doc, info.ref, info.section_at(c.s0 + source.base_term), q_chars, s_range, n_words,
                    min(1.0, c.distinct / max(1, q_end + 1 - c.q0)), c.seeds, "seeds",
                    (s_range[1] - s_range[0]) / max(1, source.doc_chars))
-
-
-def _shared(q: Terms, s: Terms, a: Alignment) -> float:
-    """Share of the query side's terms (tokens) that occur anywhere in the source side of ``a``: low for two
-    passages on one topic aligned over common words, high for reuse however reworded."""
-    qa, qb = bisect_left(q.starts, a.q_chars[0]), bisect_left(q.starts, a.q_chars[1])
-    sa, sb = bisect_left(s.starts, a.s_chars[0]), bisect_left(s.starts, a.s_chars[1])
-    source = frozenset(s.terms[sa:sb])
-    return sum(t in source for t in q.terms[qa:qb]) / max(1, qb - qa)
-
-
-def _weight(a: Alignment) -> float:
-    """Query words explained by an alignment: its length in words times its similarity."""
-    return (a.q_words[1] - a.q_words[0]) * a.similarity
-
-
-def loose(p: Passage, prm: MatchParams) -> bool:
-    """A loose passage too short and sharing too few terms with its source to be reported (see MatchParams)."""
-    return p.similarity < prm.loose_similarity and p.words < prm.loose_words and p.shared < prm.loose_share
-
-
-def _reportable(p: Passage, prm: MatchParams) -> bool:
-    """Long enough to be reported: a verbatim run of ``verbatim_words`` at ``verbatim_similarity``, or
-    ``edited_words`` unless loose."""
-    if p.words >= prm.verbatim_words and p.similarity >= prm.verbatim_similarity:
-        return True
-    return p.words >= prm.edited_words and not loose(p, prm)
-
-
-def _best_per_region(passages: list[Passage], prm: MatchParams) -> list[Passage]:
-    """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
-    source must not turn one reused passage into several): a reportable passage before one too short, then
-    the most query words explained (words x similarity)."""
-    kept: list[Passage] = []
-    for p in sorted(passages, key=lambda p: (not _reportable(p, prm), -(p.words * p.similarity))):
-        if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
-            kept.append(p)
-    return sorted(kept, key=lambda p: p.q_chars)
-
-
-def _merge_close(passages: list[Passage], gap: int) -> list[Passage]:
-    """Join consecutive passages of one document whose query ranges and source ranges are each at most
-    ``gap`` characters apart (pieces of one reused passage that the alignment split); the joined passage's
-    similarity is the word-weighted mean of its pieces'."""
-    if gap <= 0 or len(passages) < 2:
-        return passages
-    out: list[Passage] = []
-    for p in sorted(passages, key=lambda p: p.q_chars):
-        last = out[-1] if out else None
-        if (last is not None and last.s_chars is not None and p.s_chars is not None
-                and "summary" not in (last.kind, p.kind)
-                and p.q_chars[0] - last.q_chars[1] <= gap
-                and max(p.s_chars[0], last.s_chars[0]) - min(p.s_chars[1], last.s_chars[1]) <= gap):
-            words = last.words + p.words
-            s_chars = (min(last.s_chars[0], p.s_chars[0]), max(last.s_chars[1], p.s_chars[1]))
-            out[-1] = replace(
-                last, q_chars=(last.q_chars[0], max(last.q_chars[1], p.q_chars[1])), s_chars=s_chars, words=words,
-                similarity=(last.similarity * last.words + p.similarity * p.words) / max(1, words),
-                shared=(last.shared * last.words + p.shared * p.words) / max(1, words),
-                seeds=last.seeds + p.seeds,
-                coverage=last.coverage * (s_chars[1] - s_chars[0]) / max(1, last.s_chars[1] - last.s_chars[0]),
-            )
-            continue
-        out.append(p)
-    return out
 
 
 def _original(text: NormalizedText, folded: tuple[int, int]) -> tuple[int, int]:

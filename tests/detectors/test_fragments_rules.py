@@ -8,7 +8,8 @@ import pytest
 
 from screener.detect.fragments import FragmentDetector
 from screener.fingerprint.compare import build_index
-from screener.fingerprint.match import MatchParams, Passage
+from screener.fingerprint.match import MatchParams
+from screener.fingerprint.passages import Passage
 from screener.fingerprint.store import FingerprintStore
 from screener.text.normalize import normalize
 from tests.fragments_support import KEY, ONBOARDING, PRICING

@@ -98,7 +98,8 @@ def test_extend_terms_grows_over_shuffled_words_only(
 
 
 def test_merge_close_joins_pieces_of_one_passage_only() -> None:
-    from screener.fingerprint.match import Passage, _merge_close
+    from screener.fingerprint.passages import Passage
+    from screener.fingerprint.passages import merge_close as _merge_close
 
     def piece(q: tuple[int, int], s: tuple[int, int], words: int, sim: float) -> Passage:
         return Passage("c", 1, "doc", None, q, s, words, sim, 5, "index", 0.1)
