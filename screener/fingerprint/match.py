@@ -88,6 +88,7 @@ class MatchParams:
     summary_sentences: float = 0.5  # ... share of the query sentences holding a seed
     summary_shared: float = 0.75  # ... share of the query terms found in the source side
     summary_sentence_share: float = 0.55  # ... mean share of a query sentence's terms in two source sentences
+    summary_core: float = 1.5  # ... source terms per query term spanned by its seeds but the outer tenths
     summary_covered: float = 0.9  # ... unless reportable passages cover this share of its query side already
     summary_verbatim: float = 0.5  # ... or verbatim runs this share of its words
 
@@ -250,7 +251,8 @@ class Matcher:
         further on is not a summary)."""
         prm = self.params
         sp = SummaryParams(prm.summary_q_gap, prm.summary_s_gap, prm.summary_ratio, prm.summary_terms,
-                           prm.summary_sentences, prm.summary_shared, prm.summary_sentence_share)
+                           prm.summary_sentences, prm.summary_shared, prm.summary_sentence_share,
+                           core_ratio=prm.summary_core)
         out: list[Passage] = []
         for sm in summaries(terms, q_sents, source.terms, source.sentences, seeds, sp):
             q_chars = (terms.starts[sm.q_terms[0]], _tail(text, terms.ends[sm.q_terms[1] - 1]))

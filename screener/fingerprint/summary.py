@@ -6,7 +6,9 @@ it. Here the seeds of one candidate document (shingle and sentence seeds, as for
 clustered again with a short gap on the query side and a long one on the source side, and a cluster becomes a
 summary passage when, snapped to whole sentences on both sides,
 
-- its source side is at least ``ratio`` times longer than its query side (in terms),
+- its source side is at least ``ratio`` times longer than its query side (in terms), and its seeds without
+  the outermost ``trim`` share at each end of the source still span ``core_ratio`` times the query side (a
+  few stray seeds far off do not make a copied passage a summary),
 - its query side has at least ``min_terms`` terms, most of its sentences seeded (``min_sentences`` share), and
 - at least ``min_shared`` of its query terms occur in its source side, and on average ``min_sentence_share`` of
   a query sentence's terms occur in two consecutive source sentences (a summary sentence retells one or two
@@ -35,6 +37,8 @@ class SummaryParams:
     min_sentences: float = 0.5  # share of the query sentences holding a seed
     min_shared: float = 0.75  # share of the query terms found in the source side
     min_sentence_share: float = 0.55  # mean share of a query sentence's terms found in two source sentences
+    trim: float = 0.1  # share of the seeds left out at each end of the source side for ``core_ratio``
+    core_ratio: float = 1.5  # source terms per query term the remaining seeds span, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,7 @@ class _Cluster:
     q1: int
     s0: int
     s1: int
-    seeds: int
+    sources: list[int]  # source positions of its seeds
 
 
 def _clusters(seeds: Iterable[tuple[int, int]], q_gap: int, s_gap: int) -> list[_Cluster]:
@@ -70,13 +74,19 @@ def _clusters(seeds: Iterable[tuple[int, int]], q_gap: int, s_gap: int) -> list[
             if dist < best_dist:
                 best, best_dist = c, dist
         if best is None:
-            out.append(_Cluster(q, q, s, s, 1))
+            out.append(_Cluster(q, q, s, s, [s]))
         else:
             best.q0, best.q1 = min(best.q0, q), max(best.q1, q)
             best.s0, best.s1 = min(best.s0, s), max(best.s1, s)
-            best.seeds += 1
+            best.sources.append(s)
     return out
 
+
+def _core(sources: list[int], trim: float) -> int:
+    """Source terms spanned by the seeds once the outermost ``trim`` share of them on each side is left out."""
+    xs = sorted(set(sources))
+    cut = int(len(xs) * trim)
+    return xs[len(xs) - 1 - cut] - xs[cut] + 1
 
 
 def _snap(sents: list[tuple[int, int]], a: int, b: int) -> tuple[int, int]:
@@ -102,6 +112,8 @@ def summaries(
         sa, sb = _snap(s_sents, c.s0, c.s1)
         if qb - qa < prm.min_terms or sb - sa < prm.ratio * (qb - qa):
             continue
+        if _core(c.sources, prm.trim) < prm.core_ratio * (qb - qa):
+            continue
         if out and qa < out[-1].q_terms[1]:
             continue
         inside = [(a, b) for a, b in q_sents if qa <= a and b <= qb]
@@ -116,7 +128,7 @@ def summaries(
         sentence_share = _sentence_share(q, inside, s, s_sents, sa, sb)
         if sentence_share < prm.min_sentence_share:
             continue
-        out.append(Summary((qa, qb), (sa, sb), c.seeds, shared, seeded_share, sentence_share))
+        out.append(Summary((qa, qb), (sa, sb), len(c.sources), shared, seeded_share, sentence_share))
     return out
 
 

@@ -149,3 +149,16 @@ def test_the_source_side_must_be_ratio_times_longer(ratio: float, found: bool) -
     seeds = [(5 * i, 15 * i) for i in range(6)]  # each query sentence seeded at the start of its source sentence
     prm = SummaryParams(ratio=ratio, min_terms=20, min_sentence_share=0.3, min_shared=0.9)
     assert bool(_summaries(query, source, prm, seeds)) is found
+
+
+@pytest.mark.parametrize(("core_ratio", "found"), [
+    pytest.param(0.0, True, id="no-core-bound"),
+    pytest.param(1.5, False, id="stray-seeds-only-stretch-the-source"),
+])
+def test_stray_seeds_far_off_do_not_make_a_summary(core_ratio: float, found: bool) -> None:
+    query = " ".join(f"alpha{i} beta{i} gamma{i} delta{i} epsilon{i}." for i in range(10))
+    # the same sentences, one after the other, then a long stretch of other words ending in a repeat
+    source = query + " " + " ".join(f"filler{j}" for j in range(150)) + " alpha0 beta0 gamma0."
+    seeds = [(5 * i, 5 * i) for i in range(10)] + [(0, 200)]  # one stray seed on the repeat
+    prm = SummaryParams(ratio=2.0, min_terms=20, min_sentence_share=0.3, min_shared=0.9, core_ratio=core_ratio)
+    assert bool(_summaries(query, source, prm, seeds)) is found
