@@ -44,7 +44,13 @@ class Cluster:
         return (
             other.q0 <= self.q1 + gap and self.q0 <= other.q1 + gap
             and other.s0 <= self.s1 + gap and self.s0 <= other.s1 + gap
+            and not self.inverted(other.q0, other.q1, other.s0, other.s1)
         )
+
+    def inverted(self, q0: int, q1: int, s0: int, s1: int) -> bool:
+        """The box ``[q0, q1] x [s0, s1]`` lies wholly after this cluster in the query and wholly before it in
+        the source, or the other way round: two passages reused in reverse order, never one passage."""
+        return (q0 > self.q1 and s1 < self.s0) or (q1 < self.q0 and s0 > self.s1)
 
     def absorb(self, other: Cluster) -> None:
         self.q0, self.q1 = min(self.q0, other.q0), max(self.q1, other.q1)
