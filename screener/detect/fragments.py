@@ -6,7 +6,8 @@ section, source offsets (indexes only), similarity, matched length in words, and
 and the share of the source document covered. It never carries text.
 
 Rules (``kind: fingerprint`` in rules/fragments.yaml) choose the code of each passage: ``verbatim`` for index
-passages at or above its ``min_similarity``, ``edited`` for the other index passages, ``pack`` for pack
+passages at or above its ``min_similarity``, ``edited`` for the other index passages, ``summary`` for summary
+passages (a long source passage retold much shorter, screener.fingerprint.summary), ``pack`` for pack
 matches; each rule's ``min_words`` and ``min_similarity`` filter, ``enabled: false`` switches it off. A code
 whose rule is not loaded keeps the built-in thresholds below.
 """
@@ -21,7 +22,8 @@ from screener.config import ScreenerConfig
 from screener.detect.base import Detector, ScanInput, SourceHit
 from screener.errors import StoreError
 from screener.fingerprint.corpus import open_store
-from screener.fingerprint.match import Matcher, MatchParams, Passage
+from screener.fingerprint.match import Matcher, MatchParams
+from screener.fingerprint.passages import Passage, loose
 from screener.fingerprint.store import FingerprintStore
 from screener.model import Category, Evidence, Finding, Span
 from screener.ruleset.loader import RuleSet
@@ -47,6 +49,7 @@ DEFAULT_RULES: dict[str, FragmentRule] = {
     "verbatim": FragmentRule("FRG501", "VERBATIM_PASSAGE", 12, 0.9),
     "edited": FragmentRule("FRG502", "EDITED_PASSAGE", 25, 0.3),
     "pack": FragmentRule("FRG503", "FINGERPRINTED_PASSAGE", 16, 0.55),
+    "summary": FragmentRule("FRG504", "SUMMARISED_PASSAGE", 40, 0.75),
 }
 
 
@@ -90,8 +93,8 @@ class FragmentDetector:
         return out
 
     def classify(self, p: Passage) -> FragmentRule | None:
-        if p.kind == "pack":
-            rule = self.rules["pack"]
+        if p.kind in ("pack", "summary"):
+            rule = self.rules[p.kind]
         else:
             verbatim = self.rules["verbatim"]
             rule = verbatim if p.similarity >= verbatim.min_similarity else self.rules["edited"]
@@ -100,6 +103,8 @@ class FragmentDetector:
         short_edited = (rule is self.rules["edited"] and p.words >= min(rule.min_words, SHORT_EDITED_WORDS)
                         and p.similarity >= max(rule.min_similarity, SHORT_EDITED_SIMILARITY))
         if p.words < rule.min_words and not short_edited:
+            return None
+        if rule is self.rules["edited"] and loose(p, self.matcher.params):
             return None
         return rule
 
@@ -119,14 +124,14 @@ class FragmentDetector:
             rule = self.classify(p)
             if rule is None:
                 continue
-            method = "fingerprint-pack" if p.kind == "pack" else "fingerprint-index"
+            method = {"pack": "fingerprint-pack", "summary": "fingerprint-summary"}.get(p.kind, "fingerprint-index")
             evidence = Evidence(
                 detector=self.name, method=method, entity=rule.entity, reference=p.ref, section=p.section,
                 source_span=Span(*p.s_chars) if p.s_chars else None, similarity=round(p.similarity, 4),
                 matched_words=p.words,
                 note=f"corpus={p.store}; coverage={p.coverage:.3f}",
             )
-            score = min(1.0, 0.6 + 0.4 * p.similarity) if p.kind == "index" else min(1.0, 0.5 + 0.4 * p.similarity)
+            score = min(1.0, (0.5 if p.kind == "pack" else 0.6) + 0.4 * p.similarity)
             yield Finding(rule.id, Category.FRAGMENT, Span(*p.q_chars), round(score, 4), evidence)
 
     def aligned_source(self, finding: Finding) -> AlignedPair | None:

@@ -22,6 +22,7 @@ _EXTEND = 12  # words an end may grow over identical neighbours
 _GLUE = 2  # words skipped inside a verbatim run (a changed or dropped word)
 _MOSTLY = 0.75  # share of a passage's words in verbatim runs that makes it a quotation
 _BREAK = 24  # words between aligned blocks that split a passage
+_EDGE = 3  # words beyond each end of the ranges searched for exact runs
 
 
 @dataclass(slots=True)
@@ -43,7 +44,13 @@ class Cluster:
         return (
             other.q0 <= self.q1 + gap and self.q0 <= other.q1 + gap
             and other.s0 <= self.s1 + gap and self.s0 <= other.s1 + gap
+            and not self.inverted(other.q0, other.q1, other.s0, other.s1)
         )
+
+    def inverted(self, q0: int, q1: int, s0: int, s1: int) -> bool:
+        """The box ``[q0, q1] x [s0, s1]`` lies wholly after this cluster in the query and wholly before it in
+        the source, or the other way round: two passages reused in reverse order, never one passage."""
+        return (q0 > self.q1 and s1 < self.s0) or (q1 < self.q0 and s0 > self.s1)
 
     def absorb(self, other: Cluster) -> None:
         self.q0, self.q1 = min(self.q0, other.q0), max(self.q1, other.q1)
@@ -173,7 +180,11 @@ def align(
         return [whole] if len(runs) > 1 else [_piece(qw, sw, blocks, True)]
     # The alignment may have matched a word of a verbatim run elsewhere (an earlier "the"), cutting the run:
     # exact runs of identical words are found directly as well.
-    verbatim += [[b] for b in exact_runs(q, s, (qa, qb), (sa, sb), verbatim_words)
+    # The terms bounding the ranges leave out function words at their ends ("Where" before a heading's first
+    # term): exact runs are looked for a few words further out on both sides.
+    qx = (max(0, qa - _EDGE), min(len(q), qb + _EDGE))
+    sx = (max(0, sa - _EDGE), min(len(s), sb + _EDGE))
+    verbatim += [[b] for b in exact_runs(q, s, qx, sx, verbatim_words)
                  if not any(b[0] < r[-1][1] and r[0][0] < b[1] for r in verbatim)]
     if not verbatim:
         return [whole]

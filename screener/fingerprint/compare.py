@@ -2,7 +2,7 @@
 
 ``compare(submission, documents)`` answers "does this submission reuse this document?" without a store built
 by hand: the documents are indexed into a private temporary store (same shingles, winnowing, alignment and
-FRG501/FRG502 thresholds as screening), the submission is aligned against every one of them
+FRG501/FRG502/FRG504 thresholds as screening), the submission is aligned against every one of them
 (``Matcher.match(only=...)``, PAN's text alignment of given pairs), and the store is deleted.
 ``build_index(documents, out)`` writes the same kind of sealed index to a file, for ``screener corpus`` and
 the screening configuration.
@@ -38,7 +38,7 @@ class FragmentMatch:
     source_span: Span
     similarity: float  # 0..1, word-level Indel similarity of the two passages
     words: int  # submission words in the passage
-    method: str  # "verbatim" (FRG501, similarity >= its threshold) | "edited" (FRG502)
+    method: str  # "verbatim" (FRG501, similarity >= its threshold) | "edited" (FRG502) | "summary" (FRG504)
     rule_id: str  # the FRG5xx code the screening would report
     section: str | None  # the heading of the source section the passage starts in, if any
 
@@ -93,7 +93,7 @@ def compare(
     """Passages of ``submission`` reused from ``documents`` (texts, or ``(doc_id, text)`` pairs), sorted by
     submission offset then document id; empty when nothing is shared. Every document is examined, whatever
     else is given. ``suppress``: suppression stores (boilerplate indexes or packs) whose passages are not
-    reported, as in screening. Passages below the FRG501/FRG502 built-in thresholds are left out.
+    reported, as in screening. Passages below the FRG501/FRG502/FRG504 built-in thresholds are left out.
 
     Raises InputError E220 for a submission that is not a string or bad documents (see ``build_index``),
     StoreError E41x for an unusable suppression store, InputError E220 for a store given as ``suppress``
@@ -123,7 +123,7 @@ def compare(
                 rule = detector.classify(p)
                 if rule is None or p.s_chars is None:
                     continue
-                method = "verbatim" if rule.id == DEFAULT_RULES["verbatim"].id else "edited"
+                method = {r.id: m for m, r in DEFAULT_RULES.items()}.get(rule.id, "edited")
                 out.append(FragmentMatch(p.ref, Span(*p.q_chars), Span(*p.s_chars), round(p.similarity, 4),
                                          p.words, method, rule.id, p.section))
         finally:

@@ -35,9 +35,16 @@ from screener.errors import StoreError
 from screener.fingerprint import pack_runs
 from screener.fingerprint.align import Alignment, Cluster, align, cluster_seeds, word_range
 from screener.fingerprint.pack_runs import PackParams
+from screener.fingerprint.passages import Passage as Passage  # re-exported: Matcher.match returns them
+from screener.fingerprint.passages import best_per_region as _best_per_region
+from screener.fingerprint.passages import merge_close as _merge_close
+from screener.fingerprint.passages import reportable as _reportable
+from screener.fingerprint.passages import shared_terms as _shared
+from screener.fingerprint.passages import weight as _weight
 from screener.fingerprint.sentences import extend, extend_terms, sentence_ranges, sentence_seeds
 from screener.fingerprint.shingle import Terms, Words, shingle_hashes, terms_of, tokens_of, words_of
 from screener.fingerprint.store import DocInfo, FingerprintStore
+from screener.fingerprint.summary import SummaryParams, summaries
 from screener.text.normalize import NormalizedText, normalize
 
 WINDOW_TERMS = 2_000  # longer candidate documents are aligned around their hits only
@@ -69,21 +76,24 @@ class MatchParams:
     short_seeds: int = 2  # a cluster below min_seeds/min_terms with this many seeds is searched for verbatim runs
     seed_k: int = 3  # terms a seed shingle of an index spans (0: the store's k, which serves retrieval only)
     fallback_similarity: float = 0.6  # passages from the store's own shingles when seed_k gave nothing reportable
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    store: str  # the store's name
-    doc: int
-    ref: str
-    section: str | None
-    q_chars: tuple[int, int]  # range in the query: folded inside the matcher, ORIGINAL as Matcher.match returns it
-    s_chars: tuple[int, int] | None  # ORIGINAL range in the source document (indexes only)
-    words: int  # query words in the passage
-    similarity: float
-    seeds: int
-    kind: str  # "index" | "pack"
-    coverage: float = 0.0  # share of the source document's words (index) or terms (pack) the passage covers
+    # A loose edited passage (under loose_similarity and loose_words) is reported only when at least loose_share
+    # of its query terms occur in the source passage: two pages on one topic align over their common words at
+    # 0.3-0.45, but share fewer of their terms than a reworded copy does (PAN 2013 training split: false
+    # detections on unrelated pairs 10 -> 2, overall plagdet 0.857 -> 0.866).
+    loose_similarity: float = 0.45
+    loose_words: int = 60
+    loose_share: float = 0.6
+    summary_q_gap: int = 30  # summary passages (summary.py): query terms between seeds of one summary
+    summary_s_gap: int = 400  # ... source terms between them
+    summary_ratio: float = 2.0  # ... source terms per query term, at least (0: no summary passages)
+    summary_terms: int = 25  # ... query terms, at least
+    summary_words: int = 40  # ... query words, at least (FRG504's default minimum)
+    summary_sentences: float = 0.5  # ... share of the query sentences holding a seed
+    summary_shared: float = 0.75  # ... share of the query terms found in the source side
+    summary_sentence_share: float = 0.55  # ... mean share of a query sentence's terms in two source sentences
+    summary_core: float = 1.5  # ... source terms per query term spanned by its seeds but the outer tenths
+    summary_covered: float = 0.9  # ... unless reportable passages cover this share of its query side already
+    summary_verbatim: float = 0.5  # ... or verbatim runs this share of its words
 
 
 class _Source:
@@ -244,11 +254,49 @@ class Matcher:
                 (weak if short and weak is not None else found).append(Passage(
                     store.manifest.name, doc, info.ref, info.section_at(s_term), a.q_chars, s_range,
                     a.q_words[1] - a.q_words[0], a.similarity, c.seeds, "index",
-                    (s_range[1] - s_range[0]) / max(1, source.doc_chars),
+                    (s_range[1] - s_range[0]) / max(1, source.doc_chars), _shared(terms, source.terms, a),
                 ))
             if small and weak is not None and len(found) == before and c.distinct >= 2:
                 weak.append(_seed_passage(store.manifest.name, doc, info, c, terms, words, source, sk))
+        if prm.summary_ratio > 0 and prm.sentence_seeds and sk == (prm.seed_k or store.manifest.k):
+            found = self._summaries(store, info, doc, source, seeds, text.text, terms, words, q_sents, found)
         return found
+
+    def _summaries(
+        self, store: FingerprintStore, info: DocInfo, doc: int, source: _Source, seeds: list[tuple[int, int]],
+        text: str, terms: Terms, words: Words, q_sents: list[tuple[int, int]], found: list[Passage],
+    ) -> list[Passage]:
+        """``found`` with the summary passages of this document (summary.py) in place of the passages they
+        overlap in the query, unless reportable ones cover ``summary_covered`` of its query side already or
+        verbatim runs ``summary_verbatim`` of its words (a copied or edited passage whose source words recur
+        further on is not a summary)."""
+        prm = self.params
+        sp = SummaryParams(prm.summary_q_gap, prm.summary_s_gap, prm.summary_ratio, prm.summary_terms,
+                           prm.summary_sentences, prm.summary_shared, prm.summary_sentence_share,
+                           core_ratio=prm.summary_core)
+        out: list[Passage] = []
+        for sm in summaries(terms, q_sents, source.terms, source.sentences, seeds, sp):
+            q_chars = (terms.starts[sm.q_terms[0]], _tail(text, terms.ends[sm.q_terms[1] - 1]))
+            s_folded = (source.terms.starts[sm.s_terms[0]], source.terms.ends[sm.s_terms[1] - 1])
+            s_span = source.norm.to_original(*s_folded)
+            s_range = (s_span.start + source.base_char, s_span.end + source.base_char)
+            qa, qb = word_range(words, *q_chars)
+            inside = [p for p in _best_per_region(found, prm)
+                      if p.q_chars[0] < q_chars[1] and q_chars[0] < p.q_chars[1] and _reportable(p, prm)]
+            covered = sum(min(p.q_chars[1], q_chars[1]) - max(p.q_chars[0], q_chars[0]) for p in inside)
+            verbatim = sum(p.words for p in inside if p.similarity >= prm.verbatim_similarity)
+            if (qb - qa < prm.summary_words or covered >= prm.summary_covered * (q_chars[1] - q_chars[0])
+                    or verbatim >= prm.summary_verbatim * (qb - qa)):
+                continue
+            out.append(Passage(
+                store.manifest.name, doc, info.ref, info.section_at(sm.s_terms[0] + source.base_term), q_chars,
+                s_range, qb - qa, sm.shared, sm.seeds, "summary",
+                (s_range[1] - s_range[0]) / max(1, source.doc_chars), sm.shared,
+            ))
+        if not out:
+            return found
+        kept = [p for p in found if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in out)]
+        return sorted(kept + out, key=lambda p: p.q_chars)
 
     def _pack_passages(
         self, store: FingerprintStore, info: DocInfo, doc: int, seeds: list[tuple[int, int]], terms: Terms,
@@ -352,53 +400,6 @@ def _seed_passage(store: str, doc: int, info: DocInfo, c: Cluster, terms: Terms,
     return Passage(store, doc, info.ref, info.section_at(c.s0 + source.base_term), q_chars, s_range, n_words,
                    min(1.0, c.distinct / max(1, q_end + 1 - c.q0)), c.seeds, "seeds",
                    (s_range[1] - s_range[0]) / max(1, source.doc_chars))
-
-
-def _weight(a: Alignment) -> float:
-    """Query words explained by an alignment: its length in words times its similarity."""
-    return (a.q_words[1] - a.q_words[0]) * a.similarity
-
-
-def _reportable(p: Passage, prm: MatchParams) -> bool:
-    """Long enough to be reported: a verbatim run of ``verbatim_words`` at ``verbatim_similarity``, or
-    ``edited_words``."""
-    return p.words >= prm.edited_words or (p.words >= prm.verbatim_words and p.similarity >= prm.verbatim_similarity)
-
-
-def _best_per_region(passages: list[Passage], prm: MatchParams) -> list[Passage]:
-    """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
-    source must not turn one reused passage into several): a reportable passage before one too short, then
-    the most query words explained (words x similarity)."""
-    kept: list[Passage] = []
-    for p in sorted(passages, key=lambda p: (not _reportable(p, prm), -(p.words * p.similarity))):
-        if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
-            kept.append(p)
-    return sorted(kept, key=lambda p: p.q_chars)
-
-
-def _merge_close(passages: list[Passage], gap: int) -> list[Passage]:
-    """Join consecutive passages of one document whose query ranges and source ranges are each at most
-    ``gap`` characters apart (pieces of one reused passage that the alignment split); the joined passage's
-    similarity is the word-weighted mean of its pieces'."""
-    if gap <= 0 or len(passages) < 2:
-        return passages
-    out: list[Passage] = []
-    for p in sorted(passages, key=lambda p: p.q_chars):
-        last = out[-1] if out else None
-        if (last is not None and last.s_chars is not None and p.s_chars is not None
-                and p.q_chars[0] - last.q_chars[1] <= gap
-                and max(p.s_chars[0], last.s_chars[0]) - min(p.s_chars[1], last.s_chars[1]) <= gap):
-            words = last.words + p.words
-            s_chars = (min(last.s_chars[0], p.s_chars[0]), max(last.s_chars[1], p.s_chars[1]))
-            out[-1] = replace(
-                last, q_chars=(last.q_chars[0], max(last.q_chars[1], p.q_chars[1])), s_chars=s_chars, words=words,
-                similarity=(last.similarity * last.words + p.similarity * p.words) / max(1, words),
-                seeds=last.seeds + p.seeds,
-                coverage=last.coverage * (s_chars[1] - s_chars[0]) / max(1, last.s_chars[1] - last.s_chars[0]),
-            )
-            continue
-        out.append(p)
-    return out
 
 
 def _original(text: NormalizedText, folded: tuple[int, int]) -> tuple[int, int]:

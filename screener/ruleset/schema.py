@@ -129,7 +129,7 @@ class FingerprintRule(_RuleBase):
     """A passage shared with an indexed corpus or a fingerprint pack (``match``: how close the reuse is)."""
 
     kind: Literal["fingerprint"]
-    match: Literal["verbatim", "edited", "pack"]
+    match: Literal["verbatim", "edited", "pack", "summary"]
     min_words: int = Field(default=8, ge=1, le=100_000)
     min_similarity: float = Field(default=0.0, ge=0.0, le=1.0)
 

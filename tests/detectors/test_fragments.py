@@ -189,7 +189,7 @@ def test_bare_store_names_resolve_to_db_then_pack(stores: Path) -> None:
 
 def test_rule_pack_documents_every_code(rules: RuleSet) -> None:
     codes = {r.id: r for r in rules.rules}
-    assert sorted(codes) == ["FRG501", "FRG502", "FRG503", "FRG510"]
+    assert sorted(codes) == ["FRG501", "FRG502", "FRG503", "FRG504", "FRG510"]
     assert all(r.docs.what and r.docs.remedy for r in codes.values())
 
 

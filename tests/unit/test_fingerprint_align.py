@@ -18,9 +18,14 @@ from tests.fragments_support import PRICING
          [(0, 9, 0, 9), (200, 209, 700, 709)]),
         ([(0, 0), (1, 1), (40, 41), (41, 42)], 10, [(0, 1, 0, 1), (40, 41, 41, 42)]),
         ([(0, 10), (3, 2), (6, 14), (9, 6)], 8, [(0, 9, 2, 14)]),
+        ([(i, 100 + i) for i in range(10)] + [(i, 75 + i) for i in range(10, 20)], 10,
+         [(0, 9, 100, 109), (10, 19, 85, 94)]),
+        ([(i, 100 + i) for i in range(10)] + [(i, 75 + i) for i in range(10, 20)] + [(25, 110)], 10,
+         [(0, 9, 100, 109), (10, 19, 85, 94), (25, 25, 110, 110)]),
         ([], 5, []),
     ],
-    ids=["one-diagonal", "two-passages", "gap-splits", "local-reordering", "no-seeds"],
+    ids=["one-diagonal", "two-passages", "gap-splits", "local-reordering", "reverse-order-neighbours",
+         "reverse-order-neighbours-then-a-seed-after-both", "no-seeds"],
 )
 def test_cluster_seeds(seeds: list[tuple[int, int]], gap: int, boxes: list[tuple[int, int, int, int]]) -> None:
     assert [(c.q0, c.q1, c.s0, c.s1) for c in cluster_seeds(seeds, gap)] == boxes
@@ -98,7 +103,8 @@ def test_extend_terms_grows_over_shuffled_words_only(
 
 
 def test_merge_close_joins_pieces_of_one_passage_only() -> None:
-    from screener.fingerprint.match import Passage, _merge_close
+    from screener.fingerprint.passages import Passage
+    from screener.fingerprint.passages import merge_close as _merge_close
 
     def piece(q: tuple[int, int], s: tuple[int, int], words: int, sim: float) -> Passage:
         return Passage("c", 1, "doc", None, q, s, words, sim, 5, "index", 0.1)
