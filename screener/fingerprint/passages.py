@@ -65,12 +65,24 @@ def reportable(p: Passage, prm: MatchParams) -> bool:
 def best_per_region(passages: list[Passage], prm: MatchParams) -> list[Passage]:
     """Of passages of one document overlapping in the query, keep the strongest (a repeated phrase in the
     source must not turn one reused passage into several): a reportable passage before one too short, then
-    the most query words explained (words x similarity)."""
+    the most query words explained (words x similarity). A wider reading that a verbatim run covers at least
+    half of gives way to the run: a copied sentence is reported as copied, with its own span, not as an edited
+    passage snapped to the sentences around it (PAN13 training: no-obfuscation 0.964 -> 0.967, overall
+    unchanged at 0.880)."""
     kept: list[Passage] = []
+    runs = [p for p in passages if p.words >= prm.verbatim_words and p.similarity >= prm.verbatim_similarity]
+    passages = [p for p in passages if p in runs or not any(_mostly(r, p) for r in runs)]
     for p in sorted(passages, key=lambda p: (not reportable(p, prm), -(p.words * p.similarity))):
         if all(p.q_chars[1] <= o.q_chars[0] or o.q_chars[1] <= p.q_chars[0] for o in kept):
             kept.append(p)
     return sorted(kept, key=lambda p: p.q_chars)
+
+
+def _mostly(run: Passage, p: Passage) -> bool:
+    """Whether the verbatim ``run`` covers at least half of the wider, edited reading ``p`` (in the query):
+    the run is then reported itself, not the sentence-snapped edited passage around it."""
+    inside = min(run.q_chars[1], p.q_chars[1]) - max(run.q_chars[0], p.q_chars[0])
+    return inside >= 0.5 * (p.q_chars[1] - p.q_chars[0])
 
 
 def merge_close(passages: list[Passage], gap: int) -> list[Passage]:
