@@ -50,7 +50,7 @@ def _report(reports: list[FileReport], manifest: Manifest) -> int:
     store holds no document."""
     table = Table(title=f"{shown(manifest.kind)} {shown(manifest.name)}", show_lines=False)
     for col in ("file", "document id", "status", "terms", "fingerprints", "reason"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # a path or an id is shown whole, folded over lines
     for r in reports:
         style = "" if r.status == "added" else "yellow"
         status = shown(r.status)
@@ -58,13 +58,14 @@ def _report(reports: list[FileReport], manifest: Manifest) -> int:
                       str(r.fingerprints), shown(r.reason))
     err_console.print(table)
     skipped = sum(r.status != "added" for r in reports)
-    err_console.print(
-        f"{_count(manifest.docs, 'document')}, {_count(manifest.postings, 'fingerprint')} in the store; "
-        f"{len(reports) - skipped} added, {skipped} skipped"
-    )
+    if manifest.docs:
+        err_console.print(
+            f"{_count(manifest.docs, 'document')}, {_count(manifest.postings, 'fingerprint')} in the store; "
+            f"{len(reports) - skipped} added, {skipped} skipped"
+        )
     if manifest.docs == 0:
-        raise StoreError("the store holds no document: nothing would be matched against it "
-                         + ("(see the reasons above)" if reports else "(no file found)"), code="E421")
+        raise StoreError("the store holds no document, so nothing would be matched against it; a new one is not "
+                         "kept " + ("(see the reasons above)" if reports else "(no file found)"), code="E421")
     return skipped
 
 
@@ -151,6 +152,8 @@ def info(
             out_console.print_json(json.dumps(data))
             return
         table = Table(title=shown(store), show_header=False)
+        table.add_column(overflow="fold")
+        table.add_column(overflow="fold")  # digests and the content sha256 are shown whole, to be noted
         for key_, value in m.to_rows():
             table.add_row(shown(key_), shown(value))
         out_console.print(table)  # the table is the command's data: stdout, like --json

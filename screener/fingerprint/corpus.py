@@ -106,9 +106,16 @@ def add(index: Path, paths: Iterable[Path], limits: Limits | None = None) -> tup
 
 
 def remove(index: Path, refs: Iterable[str]) -> tuple[Manifest, list[str], list[str]]:
-    """Remove documents by id; returns the manifest, the ids removed and the ids not found."""
+    """Remove documents by id; returns the manifest, the ids removed and the ids not found. Raises StoreError
+    E421, changing nothing, when that would leave the store holding no document (a scan would refuse it: delete
+    the file instead)."""
     store = FingerprintStore.open(Path(index), writable=True)
     try:
+        refs = list(refs)
+        present = {d.ref for d in store.documents().values()}
+        if present and present <= set(refs):
+            raise StoreError(f"removing every document would leave {index} holding none; nothing was removed "
+                             "(delete the file instead)", code="E421")
         removed: list[str] = []
         missing: list[str] = []
         for ref in refs:

@@ -223,3 +223,12 @@ def test_a_corpus_found_nowhere_is_named_as_given_and_where_it_was_looked_for(tm
     message = " ".join(result.output.split())
     assert result.exit_code == 2 and "E415" in message
     assert f"fingerprint store {given} not found, neither as given nor as" in message
+
+
+def test_removing_every_document_is_refused_and_changes_nothing(built: Path) -> None:
+    before = built.read_bytes()
+    code, out = run("remove", str(built), "pricing_minutes.md", "onboarding_checklist.txt")
+    assert code == 2 and "E421" in out and "nothing was removed" in " ".join(out.split())
+    assert built.read_bytes() == before
+    code, out = run("remove", str(built), "pricing_minutes.md")
+    assert code == 0 and "removed 1" in out
