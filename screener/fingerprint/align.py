@@ -23,6 +23,7 @@ _GLUE = 2  # words skipped inside a verbatim run (a changed or dropped word)
 _MOSTLY = 0.75  # share of a passage's words in verbatim runs that makes it a quotation
 _BREAK = 24  # words between aligned blocks that split a passage
 _EDGE = 3  # words beyond each end of the ranges searched for exact runs
+_STRAY = 3  # an end block of a verbatim run shorter than this, across a gap, is not part of the copy
 
 
 @dataclass(slots=True)
@@ -193,10 +194,23 @@ def align(
     # stronger of overlapping ones (a quotation among stray common words is not diluted into them).
     verbatim.sort()
     inside = sum(r[-1][1] - r[0][0] for r in verbatim)
-    pieces = [_piece(qw, sw, r, True) for r in verbatim]
+    pieces = [_piece(qw, sw, _trimmed(r), True) for r in verbatim]
     if inside < _MOSTLY * (whole.q_words[1] - whole.q_words[0]):
         return [whole, *pieces]
     return pieces
+
+
+def _trimmed(run: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """A verbatim run without the blocks of fewer than ``_STRAY`` matched words glued at its ends across a gap
+    (a stray "the" or "the new" two words after a copied sentence ends, in the writer's next sentence and in
+    the source's): its span ends where the copy does. Only the span of a reported run is trimmed; which runs
+    are verbatim is decided before."""
+    run = list(run)
+    while len(run) > 1 and run[-1][1] - run[-1][0] < _STRAY and (run[-1][0], run[-1][2]) != (run[-2][1], run[-2][3]):
+        run.pop()
+    while len(run) > 1 and run[0][1] - run[0][0] < _STRAY and (run[0][1], run[0][3]) != (run[1][0], run[1][2]):
+        run.pop(0)
+    return run
 
 
 def exact_runs(

@@ -32,3 +32,33 @@ def test_a_verbatim_run_covering_most_of_a_wider_reading_is_reported_itself(run:
 def test_readings_that_do_not_overlap_are_both_kept() -> None:
     a, b = _p((0, 100), 15, 1.0), _p((300, 600), 45, 0.7)
     assert best_per_region([b, a], MatchParams()) == [a, b]
+
+
+MEMO = """Tidewater Orchard Logistics - Internal memo
+
+Root cause
+
+The supplier changed the adhesive that bonds the thermistor to its copper housing without telling our
+purchasing office. The new adhesive softens in humid air, and the thermistor lifts off the housing.
+"""
+COPIED = ("The supplier changed the adhesive that bonds the thermistor to its copper housing without telling our "
+          "purchasing office.")
+
+
+@pytest.mark.parametrize("after", [
+    "That was the whole story.",  # a stray "the" two words on, as after "office." in the source
+    "Then the new manager arrived.",  # "the new", as in the source's next sentence
+    "Nobody checked the new parts.",
+    "",
+], ids=["stray-the", "stray-the-new", "stray-later", "nothing-after"])
+def test_a_copied_sentence_is_reported_with_its_own_span(after: str) -> None:
+    from screener.fingerprint.compare import compare
+
+    submission = f"I remember the briefing well. {COPIED} {after}".strip()
+    (match,) = compare(submission, [("memo.txt", MEMO)])
+    start = submission.index(COPIED)
+    assert match.rule_id == "FRG501" and match.similarity == 1.0
+    assert match.submission_span.start >= start and match.submission_span.end <= start + len(COPIED)
+    assert match.submission_span.end - match.submission_span.start >= len(COPIED) - len(" purchasing office.")
+    copied_source = MEMO[match.source_span.start : match.source_span.end]
+    assert " ".join(copied_source.split()) in COPIED
