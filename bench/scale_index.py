@@ -78,7 +78,7 @@ def documents(words: list[str], n: int, size: int) -> Iterator[tuple[str, str]]:
     copy no passage: every query passage has exactly one source whatever the corpus size. Near-copies would
     turn a larger corpus into more true matches per query, which is another measurement (an earlier generator
     interleaved the words of two slices, which kept half of every slice's words in order: at 100,000
-    documents, 24 of the 43 other documents reported for 20 queries held the words of the planted passage;
+    documents, most other documents reported held the words of the planted passage;
     a chain without restarts copies runs of rare words, 12 words and more)."""
     per_pass = len(words) // size
     follow: dict[str, list[str]] | None = None

@@ -55,7 +55,7 @@ def detector(k2: bool = False) -> FragmentDetector:
     """The shipped demo index and suppression store, or (``k2``) both rebuilt with 2-term shingles, every one
     kept (``--k 2 --window 1``). Winnowed in windows of 4, a 2-term index keeps about 40% of them, picked by
     the hash, so which isolated shared pair is kept depends on the corpus key: a lightly edited passage whose
-    unchanged content terms come in pairs was missed for about 1 key in 300."""
+    unchanged content terms come in pairs was missed for some keys."""
     corpora = (Path("demo.db"), Path("boilerplate.db"))
     root = CORPORA
     if k2:
