@@ -21,7 +21,7 @@ from screener.fingerprint import corpus as lib
 from screener.fingerprint.ingest import FileReport
 from screener.fingerprint.manifest import Manifest
 from screener.fingerprint.store import FingerprintStore
-from screener.record.report.terminal import shown
+from screener.record.report.terminal import plural, shown
 from screener.text.extract import Limits
 
 app = typer.Typer(
@@ -60,7 +60,7 @@ def _report(reports: list[FileReport], manifest: Manifest) -> int:
     skipped = sum(r.status != "added" for r in reports)
     if manifest.docs:
         err_console.print(
-            f"{_count(manifest.docs, 'document')}, {_count(manifest.postings, 'fingerprint')} in the store; "
+            f"{plural(manifest.docs, 'document')}, {plural(manifest.postings, 'fingerprint')} in the store; "
             f"{len(reports) - skipped} added, {skipped} skipped"
         )
     if manifest.docs == 0:
@@ -72,13 +72,9 @@ def _report(reports: list[FileReport], manifest: Manifest) -> int:
 def _exit_if_skipped(skipped: int) -> None:
     """A store written without some of the files named exits 1, so that a script notices."""
     if skipped:
-        err_console.print(f"[yellow]{_count(skipped, 'file')} not indexed[/]: the store does not cover "
+        err_console.print(f"[yellow]{plural(skipped, 'file')} not indexed[/]: the store does not cover "
                           f"{'it' if skipped == 1 else 'them'} (exit 1)")
         raise typer.Exit(1)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @app.command()

@@ -109,8 +109,9 @@ def _folded(text: str, m: re.Match[str]) -> list[tuple[str, int, int]]:
     return [(fold_word(run.lower()), m.start(), m.end())]
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Every word of ``text`` (``_WORD``), lower-cased and folded (:func:`fold_word`), with its offsets."""
+def tokens_of(text: str) -> list[tuple[str, int, int]]:
+    """Every word of ``text`` (``_WORD``), lower-cased and folded (:func:`fold_word`), with its offsets: what
+    ``words_of`` and ``terms_of`` are made from, for a caller that needs both."""
     out: list[tuple[str, int, int]] = []
     for m in _RAW.finditer(text):
         run = m.group()
@@ -122,23 +123,17 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 def words_of(text: str, tokens: list[tuple[str, int, int]] | None = None) -> Words:
-    """Every word of ``text`` with its folded offsets; ``tokens``: ``_tokens(text)`` when already computed."""
-    found = _tokens(text) if tokens is None else tokens
+    """Every word of ``text`` with its folded offsets; ``tokens``: ``tokens_of(text)`` when already computed."""
+    found = tokens_of(text) if tokens is None else tokens
     return Words(tuple(w for w, _, _ in found), tuple(s for _, s, _ in found), tuple(e for _, _, e in found))
 
 
 def terms_of(text: str, tokens: list[tuple[str, int, int]] | None = None) -> Terms:
     """The terms of ``text``: its words without function words and single letters, each cut to ``STEM``
-    characters; ``tokens``: ``_tokens(text)`` when already computed (the words then cost nothing more)."""
-    kept = [t for t in (_tokens(text) if tokens is None else tokens)
+    characters; ``tokens``: ``tokens_of(text)`` when already computed (the words then cost nothing more)."""
+    kept = [t for t in (tokens_of(text) if tokens is None else tokens)
             if t[0] not in STOPWORDS and (len(t[0]) > 1 or t[0].isdigit())]
     return Terms(tuple(w[:STEM] for w, _, _ in kept), tuple(s for _, s, _ in kept), tuple(e for _, _, e in kept))
-
-
-def tokens_of(text: str) -> list[tuple[str, int, int]]:
-    """Every word of ``text``, lower-cased and folded, with its offsets: what ``words_of`` and ``terms_of`` are
-    made from, for a caller that needs both."""
-    return _tokens(text)
 
 
 def key_id(key: bytes) -> str:
