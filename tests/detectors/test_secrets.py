@@ -127,9 +127,14 @@ def test_catastrophic_pattern_fails_closed() -> None:
         ("The username is dana.w and the password is Autumn#2023.", "SEC410", "Autumn#2023"),
         ("login jsmith pw: Kx8!vq2Lm", "SEC410", "Kx8!vq2Lm"),
         ("copy it as backup:Bk2#x9Lq@files.example.com tonight", "SEC409", "Bk2#x9Lq"),
+        ("admin : P@ssw0rd123", "SEC410", "P@ssw0rd123"),
+        ("login admin :P@ssw0rd123", "SEC410", "P@ssw0rd123"),
+        ("svc_backup\t:  Xk9#mP2$vL", "SEC410", "Xk9#mP2$vL"),
+        ("guest : Welcome1", "SEC410", "Welcome1"),
     ],
     ids=["slash-pair", "prose-pair", "userinfo-no-scheme", "creds-are", "login-password", "weak-default",
-         "weak-season-word", "credentials-label", "username-is", "pw-label", "userinfo-in-prose"],
+         "weak-season-word", "credentials-label", "username-is", "pw-label", "userinfo-in-prose",
+         "spaced-colon", "colon-space-after-user", "tab-colon", "spaced-colon-weak"],
 )
 def test_user_password_pairs(run_secrets: Run, text: str, code: str, secret: str) -> None:
     assert spans(text, run_secrets(text)) == [(code, secret)]
@@ -146,9 +151,10 @@ def test_user_password_pairs(run_secrets: Run, text: str, code: str, secret: str
         "The host is db01.example.com:5432 and the ratio 1:2 holds at 10:30:45.",
         "version:v2.3.1-RC1 and image: nginx:1.25-alpine, dx/dt=3x^2",
         "git@github.com:org/repo.git",
+        "note : see the wiki, section 4.2 and ratio : 3:1 overall",
     ],
     ids=["slash-words", "dates-fractions-paths", "pass-verb", "user-prose", "mailto", "host-port-time",
-         "config-values", "git-remote"],
+         "config-values", "git-remote", "spaced-colon-prose"],
 )
 def test_pair_look_alikes_stay_clean(run_secrets: Run, text: str) -> None:
     assert run_secrets(text) == []
