@@ -124,7 +124,8 @@ def remove(
         manifest, removed, missing = lib.remove(index, refs)
         for ref in missing:
             err_console.print(f"[yellow]not in the index[/] {shown(ref)}")
-        err_console.print(f"removed {len(removed)}; {manifest.docs} documents, {manifest.postings} fingerprints left")
+        err_console.print(f"removed {len(removed)}; {plural(manifest.docs, 'document')}, "
+                          f"{plural(manifest.postings, 'fingerprint')} left")
         if missing:
             raise typer.Exit(1)
 
@@ -170,7 +171,8 @@ def verify(
         manifest, problems = lib.verify(store, key_file)
         if problems:
             raise StoreError(f"{store} failed verification: " + "; ".join(problems), code="E417")
-        err_console.print(f"{shown(store)}: ok ({manifest.docs} documents, {manifest.postings} fingerprints)")
+        err_console.print(f"{shown(store)}: ok ({plural(manifest.docs, 'document')}, "
+                          f"{plural(manifest.postings, 'fingerprint')})")
 
 
 @app.command()

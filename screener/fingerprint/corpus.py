@@ -120,7 +120,7 @@ def remove(index: Path, refs: Iterable[str]) -> tuple[Manifest, list[str], list[
         missing: list[str] = []
         for ref in refs:
             (removed if store.remove_document(ref) else missing).append(ref)
-        return store.commit(), removed, missing
+        return (store.commit() if removed else store.manifest), removed, missing  # nothing removed: not rewritten
     finally:
         store.close()
 
