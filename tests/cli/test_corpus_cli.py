@@ -232,3 +232,10 @@ def test_removing_every_document_is_refused_and_changes_nothing(built: Path) -> 
     assert built.read_bytes() == before
     code, out = run("remove", str(built), "pricing_minutes.md")
     assert code == 0 and "removed 1" in out
+
+
+def test_a_removal_that_removes_nothing_leaves_the_file_as_it_was(built: Path) -> None:
+    before = built.read_bytes()
+    code, out = run("remove", str(built), "no-such-document.md")
+    assert code == 1 and "removed 0; 2 documents" in " ".join(out.split())
+    assert built.read_bytes() == before
